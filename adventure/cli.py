@@ -1,0 +1,75 @@
+"""The command line: `main(argv) -> int`. Each subcommand lives in adventure/commands/<name>.py
+with `add_arguments(parser)` and `run(args) -> int`, imported only when used, so start-up stays fast.
+
+Exit codes: 0 success, 1 the checked thing failed, 2 bad usage or bad input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+
+from .errors import AdventureError
+
+# name -> one-line help. Order is the order shown by --help.
+COMMANDS = {
+    "play": "play a world (the default when no command is given)",
+    "check": "load a world and report every problem in it",
+    "test": "run a world's walkthrough files (tests/*.toml)",
+    "worlds": "list the shipped worlds",
+}
+
+DEFAULT_WORLD = "allhands"
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message):  # exit 2 with one readable line, as argparse does, plus a hint
+        self.print_usage(sys.stderr)
+        self.exit(2, f"{self.prog}: error: {message}\n(try '{self.prog} --help')\n")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    from . import __version__
+
+    p = _Parser(prog="adventure", description="Play and write interactive fiction in the terminal.")
+    p.add_argument("--version", action="version", version=f"adventure {__version__}")
+    sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name, help_ in COMMANDS.items():
+        sp = sub.add_parser(name, help=help_, description=help_)
+        _module(name).add_arguments(sp)
+    return p
+
+
+def _module(name: str):
+    return importlib.import_module(f".commands.{name}", __package__)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or (argv[0] not in COMMANDS and not argv[0].startswith("-")):
+        argv = ["play"] + argv
+    elif argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
+        argv = ["play"] + argv
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return int(_module(args.command).run(args) or 0)
+    except AdventureError as e:
+        print(f"adventure: {e}" if "\n" not in str(e) else str(e), file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        # the reader went away (e.g. `adventure ... | head`); leave quietly
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 0
+
+
+def entry() -> None:
+    sys.exit(main())

@@ -1,0 +1,40 @@
+"""adventure play [WORLD]: the terminal player when standard input is a terminal, else plain."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def add_arguments(p) -> None:
+    p.add_argument("world", nargs="?", default=None, help="a world folder, or a shipped world's name (default: allhands)")
+    p.add_argument("--plain", action="store_true", help="plain text on standard input/output (no terminal UI)")
+    p.add_argument("--seed", type=int, default=0, help="seed for the game's random numbers (default 0)")
+    p.add_argument("--saves", metavar="DIR", help="save folder (default: $ADVENTURE_SAVES, a checkout's saves/, or the XDG data folder)")
+    p.add_argument("--no-color", action="store_true", help="no colours (NO_COLOR is respected too)")
+    p.add_argument("--clock", action="store_true", help="show a clock in the toolbar")
+    p.add_argument("--new", action="store_true", help="start a new game without offering to continue the last one")
+    p.add_argument("--continue", dest="cont", action="store_true", help="continue from the last autosave")
+
+
+def run(args) -> int:
+    from ..cli import DEFAULT_WORLD
+    from ..loader import load_world
+    from ..saves import save_dir
+    from ..session import Session
+
+    world = load_world(args.world or DEFAULT_WORLD)
+    session = Session(world, save_dir(args.saves), seed=args.seed)
+    if args.cont:
+        session.command(":load autosave")
+    if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
+        try:
+            from ..tui import run_tui
+        except ImportError:  # the terminal UI is optional: fall back to plain play
+            run_tui = None
+        if run_tui is not None:
+            color = not (args.no_color or os.environ.get("NO_COLOR"))
+            return run_tui(session, color=color, clock=args.clock, offer_continue=not (args.new or args.cont))
+    from ..plain import run_plain
+
+    return run_plain(session)

@@ -1,0 +1,107 @@
+"""A game in progress: the current state, the undo history and the log of choices taken.
+
+This is the object every front end holds (terminal, plain player, agent API). It wraps the pure
+engine functions and adds only bookkeeping; it does no I/O.
+"""
+
+from __future__ import annotations
+
+from .engine import Option, describe, options, start, step
+from .errors import ChoiceError
+from .model import State, World
+
+__all__ = ["Game"]
+
+
+class Game:
+    """Play a world: `choose()` moves on, `undo()` goes back, `restart()` starts over."""
+
+    def __init__(self, world: World, seed: int = 0):
+        self.world = world
+        self.seed = seed
+        out = start(world, seed)
+        self.opening = out.events
+        self.history: list[State] = [out.state]
+        self.log: list[str] = []
+
+    # -- reading
+    @property
+    def state(self) -> State:
+        return self.history[-1]
+
+    @property
+    def over(self) -> bool:
+        return self.state.ending is not None
+
+    def options(self) -> list[Option]:
+        return options(self.world, self.state)
+
+    def describe(self) -> tuple:
+        return describe(self.world, self.state)
+
+    def values(self) -> dict:
+        return {v.name: self.state.values[v.index] for v in self.world.vars}
+
+    # -- moving
+    def choose(self, choice_id: str) -> tuple:
+        """Take a choice by id; returns the events. Raises ChoiceError if it is not available."""
+        out = step(self.world, self.state, choice_id)
+        self.history.append(out.state)
+        self.log.append(choice_id)
+        return out.events
+
+    def undo(self) -> bool:
+        """Go back one move. False when already at the start."""
+        if len(self.history) == 1:
+            return False
+        self.history.pop()
+        self.log.pop()
+        return True
+
+    def restart(self) -> tuple:
+        out = start(self.world, self.seed)
+        self.history = [out.state]
+        self.log = []
+        return out.events
+
+    def resolve(self, text: str) -> str:
+        """Turn what a player typed (a number, a choice id, or part of a label) into a choice id."""
+        text = text.strip()
+        opts = self.options()
+        if not opts:
+            raise ChoiceError("the game is over: :restart to play again, :quit to leave")
+        if text.isdigit():
+            n = int(text)
+            if 1 <= n <= len(opts):
+                o = opts[n - 1]
+                if not o.enabled:
+                    raise ChoiceError(f"{n} is not available now")
+                return o.id
+            raise ChoiceError(f"choose a number from 1 to {len(opts)}")
+        low = text.lower()
+        enabled = [o for o in opts if o.enabled]
+        for o in enabled:
+            if o.id == text:
+                return o.id
+        labels = [(o, o.choice.say.render(self.state.values).lower()) for o in enabled]
+        exact = [o for o, lab in labels if lab == low]
+        if exact:
+            return exact[0].id
+        hits = [o for o, lab in labels if lab.startswith(low)] or [o for o, lab in labels if low in lab]
+        if len(hits) == 1:
+            return hits[0].id
+        if len(hits) > 1:
+            raise ChoiceError(f"{text!r} matches {len(hits)} choices; type more of it, or its number")
+        raise ChoiceError(f"no choice matches {text!r}; type a number from 1 to {len(opts)}")
+
+    def load_log(self, moves: list[str]) -> None:
+        """Replace this game by the one reached by playing `moves` from the start (for loads)."""
+        out = start(self.world, self.seed)
+        history = [out.state]
+        for i, m in enumerate(moves, 1):
+            try:
+                history.append(step(self.world, history[-1], m).state)
+            except ChoiceError as e:
+                raise ChoiceError(f"move {i} ({m!r}): {e}") from None
+        self.history = history
+        self.log = list(moves)

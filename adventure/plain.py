@@ -1,0 +1,58 @@
+"""The plain player: choices from standard input, plain text to standard output.
+
+It imports no terminal library, so games can be scripted and piped:
+`printf '1\n2\n' | adventure play tutorial --plain`.
+"""
+
+from __future__ import annotations
+
+import shutil
+import sys
+
+from .session import Block, Session
+from .text import wrap
+
+
+def render_plain(blocks: list[Block], width: int) -> str:
+    out = []
+    for style, text in blocks:
+        if style == "title":
+            out.append("\n" + text.upper() if text else "")
+        elif style in ("choice", "grey"):
+            out.append("  " + text)
+        elif style == "error":
+            out.append("! " + text)
+        elif style in ("text", "intro", "reply", "ending"):
+            out.append(wrap(text, width) + "\n")
+        else:
+            out.append(text)
+    return "\n".join(out)
+
+
+def run_plain(session: Session, stdin=None, stdout=None) -> int:
+    stdin = stdin or sys.stdin
+    stdout = stdout or sys.stdout
+    width = min(100, shutil.get_terminal_size((80, 24)).columns) - 2
+    interactive = stdin.isatty()
+
+    def show(blocks):
+        if blocks:
+            stdout.write(render_plain(blocks, width) + "\n")
+            stdout.flush()
+
+    show(session.opening())
+    while not session.done:
+        if interactive:
+            stdout.write("> ")
+            stdout.flush()
+        try:
+            line = stdin.readline()
+        except KeyboardInterrupt:
+            stdout.write("\n")
+            continue
+        if not line:
+            break
+        if not interactive and line.strip():
+            stdout.write(f"> {line.strip()}\n")
+        show(session.handle(line))
+    return 0

@@ -1,0 +1,224 @@
+"""What a player types, and what is shown back: shared by the terminal UI and the plain player.
+
+A Session turns a line of input (a choice or a `:command`) into a list of styled blocks
+`(style, text)`. Front ends only decide how a style looks; everything else is decided here, so the
+plain player and the terminal player behave the same.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .engine import Changed, EndingReached, Intro, Reply, RoomEntered
+from .errors import AdventureError, ChoiceError, SaveError
+from .expr import explain
+from .game import Game
+from .model import Env, World
+from .saves import Gallery, list_saves, load_game, slot_path, write_save
+
+__all__ = ["Session", "COMMANDS", "Block"]
+
+Block = tuple  # (style, text); styles: title intro text reply change ending choice grey info error
+
+COMMANDS = {
+    ":help": "list these commands",
+    ":save": ":save [NAME]  save the game (default name: quicksave)",
+    ":load": ":load [NAME]  load a save (default: quicksave)",
+    ":saves": "list the saves of this world",
+    ":undo": "take back the last move (as far back as the start)",
+    ":restart": "start the world again from the beginning",
+    ":endings": "the endings you have seen in this world",
+    ":state": "show every flag and counter (for authors)",
+    ":why": ":why N  say which part of greyed-out choice N's condition is false",
+    ":quit": "save and leave (Ctrl-D does the same)",
+}
+
+
+def event_blocks(events) -> list[Block]:
+    out: list[Block] = []
+    changes = []
+    for ev in events:
+        if isinstance(ev, Intro):
+            out.append(("title", ev.title))
+            if ev.author:
+                out.append(("info", f"by {ev.author}"))
+            if ev.text:
+                out.append(("intro", ev.text))
+        elif isinstance(ev, Reply):
+            out.append(("reply", ev.text))
+        elif isinstance(ev, Changed):
+            changes.append(ev)
+        elif isinstance(ev, RoomEntered):
+            if changes:
+                out.append(("change", _changes_text(changes)))
+                changes = []
+            out.append(("title", ev.title))
+            out.append(("text", ev.text))
+        elif isinstance(ev, EndingReached):
+            if changes:
+                out.append(("change", _changes_text(changes)))
+                changes = []
+            out.append(("ending", f"*** {ev.title} ***"))
+            out.append(("text", ev.text))
+    if changes:
+        out.append(("change", _changes_text(changes)))
+    return out
+
+
+def _fmt(v) -> str:
+    return ("true" if v else "false") if isinstance(v, bool) else str(v)
+
+
+def _changes_text(changes) -> str:
+    return "(" + ", ".join(
+        f"{c.name} {'+' if c.new > c.old else '-'}{abs(c.new - c.old)}" if not isinstance(c.new, bool)
+        else f"{c.name}: {_fmt(c.new)}" for c in changes) + ")"
+
+
+class Session:
+    """A player's session with one world: the game, its saves, its gallery, and the commands."""
+
+    def __init__(self, world: World, saves_root: Path, seed: int = 0, autosave: bool = True):
+        self.world = world
+        self.saves_root = Path(saves_root)
+        self.game = Game(world, seed)
+        self.autosave = autosave
+        self.gallery = Gallery(self.saves_root, world)
+        self.done = False
+
+    # -- what to show
+    def opening(self) -> list[Block]:
+        return event_blocks(self.game.opening) + self.choice_blocks()
+
+    def here(self) -> list[Block]:
+        return event_blocks(self.game.describe()) + self.choice_blocks()
+
+    def choice_blocks(self) -> list[Block]:
+        if self.game.over:
+            return [("info", "The end. :restart to play again, :endings to see what you have found, :quit to leave.")]
+        out = []
+        vals = self.game.state.values
+        for n, o in enumerate(self.game.options(), 1):
+            label = o.choice.say.render(vals)
+            out.append(("choice" if o.enabled else "grey", f"{n}. {label}" if o.enabled else f"{n}. {label} (not available)"))
+        return out
+
+    def labels(self) -> list[str]:
+        vals = self.game.state.values
+        return [o.choice.say.render(vals) for o in self.game.options() if o.enabled]
+
+    def can_continue(self) -> bool:
+        try:
+            return slot_path(self.saves_root, self.world, "autosave").is_file()
+        except SaveError:
+            return False
+
+    # -- input
+    def handle(self, line: str) -> list[Block]:
+        line = line.strip()
+        if not line:
+            return []
+        if line.startswith(":"):
+            return self.command(line)
+        try:
+            cid = self.game.resolve(line)
+            events = self.game.choose(cid)
+        except ChoiceError as e:
+            return [("error", str(e))]
+        out = event_blocks(events)
+        if self.game.over:
+            if self.gallery.record(self.game.state.ending):
+                out.append(("info", "A new ending for your gallery (:endings)."))
+        out.extend(self._autosave())
+        return out + self.choice_blocks()
+
+    def _autosave(self) -> list[Block]:
+        if not self.autosave:
+            return []
+        try:
+            write_save(self.saves_root, self.game, "autosave")
+        except SaveError as e:
+            return [("error", f"autosave failed: {e}")]
+        return []
+
+    def command(self, line: str) -> list[Block]:
+        name, _, arg = line.partition(" ")
+        arg = arg.strip()
+        name = name.lower()
+        if name not in COMMANDS:
+            from .suggest import did_you_mean
+
+            s = did_you_mean(name, COMMANDS)
+            return [("error", f"unknown command {name}" + (f"; did you mean {s}?" if s else "; :help lists them"))]
+        try:
+            return getattr(self, "cmd_" + name[1:])(arg)
+        except AdventureError as e:
+            return [("error", str(e))]
+
+    def cmd_help(self, arg: str) -> list[Block]:
+        rows = [("info", f"{k:<9} {v.split('  ')[-1]}") for k, v in COMMANDS.items()]
+        return [("info", "Type a choice's number or part of its label. Commands:")] + rows
+
+    def cmd_save(self, arg: str) -> list[Block]:
+        slot = arg or "quicksave"
+        path = write_save(self.saves_root, self.game, slot)
+        return [("info", f"Saved as {slot!r} ({path}).")]
+
+    def cmd_load(self, arg: str) -> list[Block]:
+        slot = arg or "quicksave"
+        report = load_game(slot_path(self.saves_root, self.world, slot), self.world)
+        self.game = report.game
+        out = [("info", f"Loaded {slot!r}, move {len(self.game.log)}.")]
+        if report.note:
+            out.append(("info", report.note))
+        return out + self.here()
+
+    def cmd_saves(self, arg: str) -> list[Block]:
+        rows = list_saves(self.saves_root, self.world)
+        if not rows:
+            return [("info", f"No saves yet for this world (they go in {self.saves_root / self.world.id}).")]
+        out = [("info", "Saves:")]
+        for slot, doc in rows:
+            if doc is None:
+                out.append(("error", f"  {slot}: damaged, cannot be loaded"))
+            else:
+                room = self.world.rooms.get(doc.get("room", ""))
+                where = room.title if room else str(doc.get("room"))
+                out.append(("info", f"  {slot:<12} move {len(doc['log']):>3}  {where}  {doc.get('saved_at', '')}"))
+        return out
+
+    def cmd_undo(self, arg: str) -> list[Block]:
+        if not self.game.undo():
+            return [("error", "Nothing to undo: this is the start.")]
+        return [("info", f"Undone. Back to move {len(self.game.log)}.")] + self.here()
+
+    def cmd_restart(self, arg: str) -> list[Block]:
+        events = self.game.restart()
+        return [("info", "Starting again.")] + event_blocks(events) + self.choice_blocks()
+
+    def cmd_endings(self, arg: str) -> list[Block]:
+        return [("info", f"Endings of {self.world.title}:")] + [("info", ln) for ln in self.gallery.lines()]
+
+    def cmd_state(self, arg: str) -> list[Block]:
+        s = self.game.state
+        out = [("info", f"room {s.room}, turn {s.turn}")]
+        for v in self.world.vars:
+            out.append(("info", f"  {v.name} = {_fmt(s.values[v.index])}"))
+        return out
+
+    def cmd_why(self, arg: str) -> list[Block]:
+        opts = self.game.options()
+        if not arg.isdigit() or not 1 <= int(arg) <= len(opts):
+            return [("error", f":why takes a choice number from 1 to {len(opts)}")]
+        o = opts[int(arg) - 1]
+        if o.enabled:
+            return [("info", f"Choice {arg} is available.")]
+        s = self.game.state
+        env = Env(s.values, s.visits, s.turn)
+        parts = explain(o.choice.cond, o.choice.cond_source, env)
+        return [("info", f"Choice {arg} needs: {o.choice.cond_source}"),
+                ("info", "False now: " + "; ".join(parts))]
+
+    def cmd_quit(self, arg: str) -> list[Block]:
+        self.done = True
+        return self._autosave()
