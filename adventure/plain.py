@@ -29,7 +29,7 @@ def render_plain(blocks: list[Block], width: int) -> str:
     return "\n".join(out)
 
 
-def run_plain(session: Session, stdin=None, stdout=None) -> int:
+def run_plain(session: Session, stdin=None, stdout=None, resume: bool = False) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     width = min(100, shutil.get_terminal_size((80, 24)).columns) - 2
@@ -40,7 +40,7 @@ def run_plain(session: Session, stdin=None, stdout=None) -> int:
             stdout.write(render_plain(blocks, width) + "\n")
             stdout.flush()
 
-    show(session.opening())
+    show(session.opening(resume))
     while not session.done:
         if interactive:
             stdout.write("> ")

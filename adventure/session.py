@@ -87,8 +87,34 @@ class Session:
         self.done = False
 
     # -- what to show
-    def opening(self) -> list[Block]:
+    def opening(self, resume: bool = False) -> list[Block]:
+        """The first screen: a new game, or (resume=True) the last autosave if it loads."""
+        if resume:
+            try:
+                return self.resume()
+            except AdventureError as e:
+                return [("error", str(e))] + event_blocks(self.game.opening) + self.choice_blocks()
         return event_blocks(self.game.opening) + self.choice_blocks()
+
+    def resume(self) -> list[Block]:
+        """Load the autosave. A damaged one is moved aside (never overwritten) and SaveError raised."""
+        path = slot_path(self.saves_root, self.world, "autosave")
+        try:
+            report = load_game(path, self.world)
+        except SaveError as e:
+            if path.is_file():
+                aside = path.with_name("autosave.damaged.json")
+                try:
+                    path.replace(aside)
+                    raise SaveError(f"{e} (kept as {aside.name}; starting a new game)") from None
+                except OSError:
+                    pass
+            raise
+        self.game = report.game
+        out = [("info", f"Continuing from your autosave, move {len(self.game.log)}.")]
+        if report.note:
+            out.append(("info", report.note))
+        return out + self.here()
 
     def here(self) -> list[Block]:
         return event_blocks(self.game.describe()) + self.choice_blocks()

@@ -25,8 +25,6 @@ def run(args) -> int:
 
     world = load_world(args.world or DEFAULT_WORLD)
     session = Session(world, save_dir(args.saves), seed=args.seed)
-    if args.cont:
-        session.command(":load autosave")
     if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
         try:
             from ..tui import run_tui
@@ -34,7 +32,7 @@ def run(args) -> int:
             run_tui = None
         if run_tui is not None:
             color = not (args.no_color or os.environ.get("NO_COLOR"))
-            return run_tui(session, color=color, clock=args.clock, offer_continue=not (args.new or args.cont))
+            return run_tui(session, color=color, clock=args.clock, resume=args.cont, offer_continue=not (args.new or args.cont))
     from ..plain import run_plain
 
-    return run_plain(session)
+    return run_plain(session, resume=args.cont)
