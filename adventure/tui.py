@@ -1,0 +1,128 @@
+"""The terminal player: one prompt_toolkit PromptSession, styled text, completion, a toolbar.
+
+Everything a player can do is decided by Session (session.py); this module only draws it. World
+text goes out as FormattedText fragments, never as markup, and was stripped of control characters
+when the world loaded, so a world cannot send escape sequences to the terminal.
+"""
+
+from __future__ import annotations
+
+import time
+
+from prompt_toolkit import PromptSession, print_formatted_text
+from prompt_toolkit.completion import Completer, Completion
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.history import InMemoryHistory
+from prompt_toolkit.output import ColorDepth
+from prompt_toolkit.styles import Style
+
+from .saves import list_saves
+from .session import COMMANDS, Block, Session
+from .text import wrap
+
+STYLE = Style.from_dict({
+    "title": "bold ansibrightcyan",
+    "intro": "italic",
+    "text": "",
+    "reply": "ansiyellow",
+    "change": "ansibrightblack",
+    "ending": "bold ansibrightmagenta",
+    "choice": "",
+    "number": "bold",
+    "grey": "ansibrightblack",
+    "info": "ansigreen",
+    "error": "ansired",
+    "prompt": "bold",
+    "bottom-toolbar": "noreverse bg:ansiblack ansiwhite",
+})
+
+
+class ChoiceCompleter(Completer):
+    """Completes commands after ':', save names after ':load '/':save ', else choice labels."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get_completions(self, document, complete_event):
+        text = document.text_before_cursor
+        if text.startswith(":"):
+            name, sep, arg = text.partition(" ")
+            if not sep:
+                for cmd, help_ in COMMANDS.items():
+                    if cmd.startswith(name.lower()):
+                        yield Completion(cmd, start_position=-len(name), display_meta=help_.split("  ")[-1])
+                return
+            if name in (":load", ":save"):
+                for slot, _ in list_saves(self.session.saves_root, self.session.world):
+                    if slot.startswith(arg):
+                        yield Completion(slot, start_position=-len(arg))
+            return
+        low = text.lower().strip()
+        for label in self.session.labels():
+            if low and low not in label.lower():
+                continue
+            yield Completion(label, start_position=-len(text))
+
+
+def fragments(blocks: list[Block], width: int) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for style, text in blocks:
+        if style == "title":
+            out.append(("", "\n"))
+            out.append(("class:title", text + "\n"))
+        elif style in ("choice", "grey"):
+            num, _, label = text.partition(" ")
+            out.append(("class:number" if style == "choice" else "class:grey", "  " + num + " "))
+            out.append((f"class:{style}", label + "\n"))
+        elif style in ("text", "intro", "reply", "ending"):
+            out.append((f"class:{style}", wrap(text, width) + "\n\n"))
+        else:
+            out.append((f"class:{style}", text + "\n"))
+    return out
+
+
+def run_tui(session: Session, color: bool = True, clock: bool = False, resume: bool = False,
+            offer_continue: bool = True, input=None, output=None) -> int:
+    started = time.monotonic()
+    depth = None if color else ColorDepth.DEPTH_1_BIT
+
+    def toolbar():
+        s = session.game.state
+        where = session.world.rooms[s.room].title if s.ending is None else "The End"
+        parts = [f" {session.world.title}", where, f"move {s.turn}"]
+        if clock:
+            el = int(time.monotonic() - started)
+            parts.append(f"{time.strftime('%H:%M')}  played {el // 60}:{el % 60:02d}")
+        parts.append(":help")
+        return "  |  ".join(parts)
+
+    ps: PromptSession = PromptSession(
+        completer=ChoiceCompleter(session), history=InMemoryHistory(), bottom_toolbar=toolbar,
+        style=STYLE, color_depth=depth, complete_while_typing=False, refresh_interval=1 if clock else 0,
+        input=input, output=output,
+    )
+
+    def show(blocks):
+        if blocks:
+            width = min(100, ps.output.get_size().columns) - 2
+            print_formatted_text(FormattedText(fragments(blocks, width)), style=STYLE, color_depth=depth,
+                                 output=ps.output, end="")
+
+    if not resume and offer_continue and session.can_continue():
+        try:
+            answer = ps.prompt([("class:prompt", "Continue where you left off? [Y/n] ")])
+        except (EOFError, KeyboardInterrupt):
+            answer = "n"
+        resume = answer.strip().lower() in ("", "y", "yes")
+    show(session.opening(resume))
+    while not session.done:
+        try:
+            line = ps.prompt([("class:prompt", "> ")])
+        except KeyboardInterrupt:  # Ctrl-C cancels the line being typed
+            continue
+        except EOFError:  # Ctrl-D leaves, after an autosave
+            show(session.handle(":quit"))
+            break
+        show(session.handle(line))
+    show([("info", "Saved. Goodbye.")] if session.autosave else [("info", "Goodbye.")])
+    return 0

@@ -1,0 +1,126 @@
+"""The terminal player, headless (prompt_toolkit pipe input) and in a real pseudo-terminal."""
+
+import io
+import os
+import re
+import shutil
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+from prompt_toolkit.application import create_app_session
+from prompt_toolkit.document import Document
+from prompt_toolkit.input import create_pipe_input
+from prompt_toolkit.output.plain_text import PlainTextOutput
+
+from adventure.session import Session
+from adventure.tui import ChoiceCompleter, run_tui
+
+from conftest import ROOT
+
+
+def drive(session, keys, **kw):
+    buf = io.StringIO()
+    with create_pipe_input() as inp:
+        inp.send_text(keys)
+        out = PlainTextOutput(buf)
+        with create_app_session(input=inp, output=out):
+            code = run_tui(session, input=inp, output=out, **kw)
+    return code, buf.getvalue()
+
+
+def test_headless_play_save_undo_and_ctrl_d(tutorial, tmp_path):
+    s = Session(tutorial, tmp_path)
+    code, out = drive(s, "1\r2\r:save first\r:undo\r\x04", offer_continue=False)
+    assert code == 0
+    assert "The stove coughs" in out and "The Stairs" in out
+    assert "Saved as 'first'" in out and "Undone. Back to move 1." in out
+    assert "Saved. Goodbye." in out
+    assert (tmp_path / "tutorial" / "first.json").is_file()
+    # Ctrl-D autosaved the position after the undo
+    s2 = Session(tutorial, tmp_path)
+    code, out = drive(s2, "\r:state\r:quit\r")
+    assert "Continuing from your autosave, move 1." in out
+    assert "kettle_on = true" in out
+
+
+def test_ctrl_c_cancels_the_line_not_the_game(tutorial, tmp_path):
+    s = Session(tutorial, tmp_path, autosave=False)
+    code, out = drive(s, "3\x03" + "1\r:quit\r", offer_continue=False)
+    assert code == 0 and "The stove coughs" in out and s.game.log == ["kettle"]
+
+
+def test_why_explains_a_greyed_choice(tutorial, tmp_path):
+    s = Session(tutorial, tmp_path, autosave=False)
+    code, out = drive(s, "3\r2\r:why 3\r:why 1\r:quit\r", offer_continue=False)
+    assert "Choice 3 needs: turn >= 3" in out and "False now: turn >= 3" in out
+    assert "Choice 1 is available." in out
+
+
+def test_completer(tutorial, tmp_path):
+    s = Session(tutorial, tmp_path, autosave=False)
+    c = ChoiceCompleter(s)
+
+    def comp(text):
+        return [x.text for x in c.get_completions(Document(text), None)]
+    assert comp("gull") == ["Give the gull your biscuit"]
+    assert comp("") == ["Put the kettle on", "Give the gull your biscuit", "Climb the stairs"]
+    assert comp(":un") == [":undo"]
+    assert comp(":s") == [":save", ":saves", ":state"]
+    s.command(":save alpha")
+    s.command(":save beta")
+    assert sorted(comp(":load ")) == ["alpha", "beta"]
+    assert comp(":load al") == ["alpha"]
+
+
+def adventure_exe():
+    return shutil.which("adventure", path=str(Path(sys.executable).parent)) or shutil.which("adventure")
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+def test_real_command_in_a_pseudo_terminal(tmp_path):
+    exe = adventure_exe()
+    cmd, args = (exe, []) if exe else (sys.executable, ["-m", "adventure"])
+    args += ["play", "tutorial", "--saves", str(tmp_path)]
+    env = dict(os.environ, TERM="xterm", NO_COLOR="1", PROMPT_TOOLKIT_NO_CPR="1")
+
+    seen = io.StringIO()
+
+    def start():
+        child = pexpect.spawn(cmd, args, env=env, cwd=str(ROOT), dimensions=(30, 90), encoding="utf-8", timeout=20)
+        child.logfile_read = seen
+        return child
+
+    child = start()
+    child.expect("Climb the stairs")
+    child.expect(">")  # the prompt is ready
+    child.send("3\r")
+    child.expect("The Stairs")
+    child.send("2\r")
+    child.expect("The Lamp Room")
+    child.send(":save tower\r")
+    child.expect("Saved as 'tower'")
+    child.send(":quit\r")
+    child.expect("Goodbye")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+
+    child = start()
+    child.expect(r"Continue where you left off\? \[Y/n\]")
+    child.send("n\r")
+    child.expect("The Kitchen")
+    child.send(":load tower\r")
+    child.expect("Loaded 'tower', move 2")
+    child.expect("The Lamp Room")
+    child.send(":state\r")
+    child.expect("room lamp_room, turn 2")
+    child.expect(">")
+    child.send("\x04")  # Ctrl-D
+    child.expect("Goodbye")
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    # NO_COLOR: styles may be bold, but no colour escape sequences reach the terminal
+    assert not re.search(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;5;[0-9]+)m", seen.getvalue())
