@@ -12,7 +12,8 @@ The public API: load a world, start a game, list choices, choose, read the event
 __version__ = "0.1.0"
 
 from .engine import (Changed, EndingReached, Intro, Option, Outcome, Reply, RoomEntered,
-                     available_choices, describe, options, replay, start, step)
+                     available_choices, describe, options, start, step)
+from .engine import replay as play_moves  # `adventure.replay` is the replay-file module
 from .errors import (AdventureError, ChoiceError, ExprError, Problem, ReplayError, SaveError,
                      WorldError)
 from .game import Game
@@ -23,7 +24,7 @@ __all__ = [
     "__version__",
     "load_world", "find_world", "shipped_worlds",
     "World", "Room", "Choice", "Ending", "State",
-    "Game", "start", "step", "options", "available_choices", "describe", "replay",
+    "Game", "start", "step", "options", "available_choices", "describe", "play_moves",
     "Outcome", "Option", "Intro", "RoomEntered", "Reply", "Changed", "EndingReached",
     "AdventureError", "WorldError", "Problem", "ExprError", "SaveError", "ReplayError", "ChoiceError",
 ]

@@ -19,6 +19,8 @@ COMMANDS = {
     "check": "load a world and report every problem in it",
     "test": "run a world's walkthrough files (tests/*.toml)",
     "worlds": "list the shipped worlds",
+    "verify": "re-simulate a speedrun replay and say whether it holds",
+    "runs": "personal bests, golds and sum of best from your verified replays",
 }
 
 DEFAULT_WORLD = "allhands"

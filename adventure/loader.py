@@ -33,7 +33,7 @@ ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 
 WORLD_KEYS = ("id", "title", "start", "author", "intro", "unavailable", "version")
 ENDING_KEYS = ("id", "title", "text", "when", "secret")
-ROOM_KEYS = ("title", "text", "text_if", "choice")
+ROOM_KEYS = ("title", "text", "text_if", "choice", "split")
 TEXT_IF_KEYS = ("if", "text")
 CHOICE_KEYS = ("id", "say", "if", "show", "once", "do", "reply", "go", "end")
 BOUND_KEYS = ("default", "min", "max")
@@ -401,10 +401,11 @@ class _Loader:
                 continue
             ids.add(choice.id)
             choices.append(choice)
+        split = self.get(rf, body, "split", bool, path, default=False)
         if text is None:
             return None
         return Room(rid, room_index[rid], title, text, tuple(text_ifs), tuple(choices),
-                    {c.id: c for c in choices}, rf.rel, rf.loc.line(path))
+                    {c.id: c for c in choices}, rf.rel, rf.loc.line(path), split)
 
     def choice(self, rid: str, c: dict, cp: tuple, rf: _File, room_index: dict, ending_ids: set) -> Choice | None:
         n_before = len(self.problems)

@@ -70,6 +70,7 @@ class Room:
     by_id: dict[str, Choice] = attrs.field(eq=False, repr=False)
     file: str = ""
     line: int | None = None
+    split: bool = False
 
 
 @attrs.frozen

@@ -41,15 +41,21 @@ def run_plain(session: Session, stdin=None, stdout=None, resume: bool = False) -
             stdout.flush()
 
     show(session.opening(resume))
+    timed = hasattr(session, "prompt_started")
     while not session.done:
         if interactive:
             stdout.write("> ")
             stdout.flush()
+        if timed:
+            session.prompt_started()
         try:
             line = stdin.readline()
         except KeyboardInterrupt:
             stdout.write("\n")
             continue
+        finally:
+            if timed:
+                session.prompt_ended()
         if not line:
             break
         if not interactive and line.strip():

@@ -13,6 +13,7 @@ from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.completion import Completer, Completion
 from prompt_toolkit.formatted_text import FormattedText
 from prompt_toolkit.history import InMemoryHistory
+from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.output import ColorDepth
 from prompt_toolkit.styles import Style
 
@@ -81,12 +82,27 @@ def fragments(blocks: list[Block], width: int) -> list[tuple[str, str]]:
     return out
 
 
+def _bindings() -> KeyBindings:
+    kb = KeyBindings()
+
+    @kb.add("c-r")
+    def _(event):
+        """One-key restart: a new speedrun, or :restart in normal play."""
+        event.app.exit(result=":restart")
+
+    return kb
+
+
 def run_tui(session: Session, color: bool = True, clock: bool = False, resume: bool = False,
             offer_continue: bool = True, input=None, output=None) -> int:
     started = time.monotonic()
     depth = None if color else ColorDepth.DEPTH_1_BIT
 
+    timed = hasattr(session, "timer_text")
+
     def toolbar():
+        if timed:
+            return " " + session.timer_text() + "  |  Ctrl-R new run"
         s = session.game.state
         where = session.world.rooms[s.room].title if s.ending is None else "The End"
         parts = [f" {session.world.title}", where, f"move {s.turn}"]
@@ -98,8 +114,8 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
 
     ps: PromptSession = PromptSession(
         completer=ChoiceCompleter(session), history=InMemoryHistory(), bottom_toolbar=toolbar,
-        style=STYLE, color_depth=depth, complete_while_typing=False, refresh_interval=1 if clock else 0,
-        input=input, output=output,
+        style=STYLE, color_depth=depth, complete_while_typing=False,
+        refresh_interval=0.1 if timed else 1 if clock else 0, input=input, output=output, key_bindings=_bindings(),
     )
 
     def show(blocks):
@@ -116,6 +132,8 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
         resume = answer.strip().lower() in ("", "y", "yes")
     show(session.opening(resume))
     while not session.done:
+        if timed:
+            session.prompt_started()
         try:
             line = ps.prompt([("class:prompt", "> ")])
         except KeyboardInterrupt:  # Ctrl-C cancels the line being typed
@@ -123,6 +141,9 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
         except EOFError:  # Ctrl-D leaves, after an autosave
             show(session.handle(":quit"))
             break
+        finally:
+            if timed:
+                session.prompt_ended()
         show(session.handle(line))
     show([("info", "Saved. Goodbye.")] if session.autosave else [("info", "Goodbye.")])
     return 0

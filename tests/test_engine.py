@@ -3,7 +3,8 @@ randomness and determinism."""
 
 import pytest
 
-from adventure import ChoiceError, Game, load_world, replay, start, step
+from adventure import ChoiceError, Game, load_world, start, step
+from adventure import play_moves as replay
 from adventure.engine import Changed, EndingReached, Reply, RoomEntered, options
 from adventure.walkthrough import load_walkthrough, run_walkthrough
 

@@ -15,6 +15,8 @@ def add_arguments(p) -> None:
     p.add_argument("--clock", action="store_true", help="show a clock in the toolbar")
     p.add_argument("--new", action="store_true", help="start a new game without offering to continue the last one")
     p.add_argument("--continue", dest="cont", action="store_true", help="continue from the last autosave")
+    p.add_argument("--speedrun", action="store_true", help="timed run: brief text, splits, a verifiable replay")
+    p.add_argument("--category", default="any", help="speedrun category: any, all, or an ending id (default any)")
 
 
 def run(args) -> int:
@@ -24,15 +26,19 @@ def run(args) -> int:
     from ..session import Session
 
     world = load_world(args.world or DEFAULT_WORLD)
-    session = Session(world, save_dir(args.saves), seed=args.seed)
+    if args.speedrun:
+        from ..speedrun import SpeedrunSession
+
+        session = SpeedrunSession(world, save_dir(args.saves), seed=args.seed, category=args.category)
+        args.new, args.cont = True, False
+    else:
+        session = Session(world, save_dir(args.saves), seed=args.seed)
     if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
-        try:
-            from ..tui import run_tui
-        except ImportError:  # the terminal UI is optional: fall back to plain play
-            run_tui = None
-        if run_tui is not None:
-            color = not (args.no_color or os.environ.get("NO_COLOR"))
-            return run_tui(session, color=color, clock=args.clock, resume=args.cont, offer_continue=not (args.new or args.cont))
+        from ..tui import run_tui
+
+        color = not (args.no_color or os.environ.get("NO_COLOR"))
+        return run_tui(session, color=color, clock=args.clock, resume=args.cont,
+                       offer_continue=not (args.new or args.cont))
     from ..plain import run_plain
 
     return run_plain(session, resume=args.cont)
