@@ -29,7 +29,7 @@ def render_plain(blocks: list[Block], width: int) -> str:
     return "\n".join(out)
 
 
-def run_plain(session: Session, stdin=None, stdout=None, resume: bool = False) -> int:
+def run_plain(session: Session, stdin=None, stdout=None, resume: bool = False, watch: bool = False) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
     width = min(100, shutil.get_terminal_size((80, 24)).columns) - 2
@@ -42,7 +42,11 @@ def run_plain(session: Session, stdin=None, stdout=None, resume: bool = False) -
 
     show(session.opening(resume))
     timed = hasattr(session, "prompt_started")
+    snap = session.world_files() if watch else None
     while not session.done:
+        if watch and session.world_files() != snap:  # plain mode notices edits between moves
+            snap = session.world_files()
+            show(session.reload())
         if interactive:
             stdout.write("> ")
             stdout.flush()

@@ -139,6 +139,40 @@ class Session:
         except SaveError:
             return False
 
+    # -- live reload (`play --watch`)
+    def world_files(self) -> dict[str, tuple[float, int]]:
+        """A snapshot of the world's files, to notice edits."""
+        root = Path(self.world.path)
+        out = {}
+        for p in [root / "world.toml", *sorted((root / "rooms").rglob("*.toml"))]:
+            try:
+                st = p.stat()
+                out[str(p)] = (st.st_mtime, st.st_size)
+            except OSError:
+                pass
+        return out
+
+    def reload(self) -> list[Block]:
+        """Load the world again and replay the moves so far on it. On any problem, say so and play
+        on with the version already loaded."""
+        from .loader import load_world
+        from .errors import WorldError
+
+        try:
+            world = load_world(self.world.path)
+        except WorldError as e:
+            return ([("error", f"The world has {len(e.problems)} problem(s); still playing the last version that loaded:")]
+                    + [("error", "  " + str(p)) for p in e.problems[:20]])
+        game = Game(world, self.game.seed)
+        try:
+            game.load_log(self.game.log)
+        except ChoiceError as e:
+            return [("error", f"Reloaded, but your moves no longer play on it ({e}); still playing the last version.")]
+        self.world = world
+        self.game = game
+        self.gallery = Gallery(self.saves_root, world)
+        return [("info", f"Reloaded {world.title}; replayed {len(game.log)} move(s).")] + self.here()
+
     # -- input
     def handle(self, line: str) -> list[Block]:
         line = line.strip()

@@ -7,6 +7,7 @@ when the world loaded, so a world cannot send escape sequences to the terminal.
 
 from __future__ import annotations
 
+import threading
 import time
 
 from prompt_toolkit import PromptSession, print_formatted_text
@@ -93,8 +94,23 @@ def _bindings() -> KeyBindings:
     return kb
 
 
+def _watch(session: Session, ps: PromptSession, stop: threading.Event, interval: float = 0.4) -> None:
+    """Poll the world's files; on a change, end the current prompt with the internal :reload."""
+    snap = session.world_files()
+    while not stop.wait(interval):
+        now = session.world_files()
+        if now != snap:
+            snap = now
+            app = ps.app
+            if app.is_running and app.loop is not None:
+                app.loop.call_soon_threadsafe(lambda: app.is_running and app.exit(result=RELOAD))
+
+
+RELOAD = "\0reload"
+
+
 def run_tui(session: Session, color: bool = True, clock: bool = False, resume: bool = False,
-            offer_continue: bool = True, input=None, output=None) -> int:
+            offer_continue: bool = True, input=None, output=None, watch: bool = False) -> int:
     started = time.monotonic()
     depth = None if color else ColorDepth.DEPTH_1_BIT
 
@@ -131,11 +147,17 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
             answer = "n"
         resume = answer.strip().lower() in ("", "y", "yes")
     show(session.opening(resume))
+    stop = threading.Event()
+    if watch:
+        threading.Thread(target=_watch, args=(session, ps, stop), daemon=True).start()
+        show([("info", f"Watching {session.world.path} for changes.")])
+    typed = ""
     while not session.done:
         if timed:
             session.prompt_started()
         try:
-            line = ps.prompt([("class:prompt", "> ")])
+            line = ps.prompt([("class:prompt", "> ")], default=typed)
+            typed = ""
         except KeyboardInterrupt:  # Ctrl-C cancels the line being typed
             continue
         except EOFError:  # Ctrl-D leaves, after an autosave
@@ -144,6 +166,11 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
         finally:
             if timed:
                 session.prompt_ended()
+        if line == RELOAD:  # the world changed under us: keep what was typed, reload, go on
+            typed = ps.default_buffer.text
+            show(session.reload())
+            continue
         show(session.handle(line))
+    stop.set()
     show([("info", "Saved. Goodbye.")] if session.autosave else [("info", "Goodbye.")])
     return 0

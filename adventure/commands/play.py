@@ -15,6 +15,7 @@ def add_arguments(p) -> None:
     p.add_argument("--clock", action="store_true", help="show a clock in the toolbar")
     p.add_argument("--new", action="store_true", help="start a new game without offering to continue the last one")
     p.add_argument("--continue", dest="cont", action="store_true", help="continue from the last autosave")
+    p.add_argument("--watch", action="store_true", help="reload the world when its files change, keeping your place")
     p.add_argument("--speedrun", action="store_true", help="timed run: brief text, splits, a verifiable replay")
     p.add_argument("--category", default="any", help="speedrun category: any, all, or an ending id (default any)")
 
@@ -38,7 +39,7 @@ def run(args) -> int:
 
         color = not (args.no_color or os.environ.get("NO_COLOR"))
         return run_tui(session, color=color, clock=args.clock, resume=args.cont,
-                       offer_continue=not (args.new or args.cont))
+                       offer_continue=not (args.new or args.cont), watch=args.watch)
     from ..plain import run_plain
 
-    return run_plain(session, resume=args.cont)
+    return run_plain(session, resume=args.cont, watch=args.watch)

@@ -1,0 +1,44 @@
+"""Session behaviour shared by both players: commands, messages, live reload."""
+
+import shutil
+
+from adventure import load_world
+from adventure.session import Session
+
+from conftest import WORLDS
+
+
+def texts(blocks):
+    return "\n".join(t for _, t in blocks)
+
+
+def test_reload_keeps_the_place_and_survives_broken_edits(tmp_path):
+    w = tmp_path / "w"
+    shutil.copytree(WORLDS / "tutorial", w)
+    s = Session(load_world(w), tmp_path / "saves", autosave=False)
+    snap = s.world_files()
+    s.handle("climb")
+    tower = w / "rooms" / "tower.toml"
+    tower.write_text(tower.read_text().replace("One hundred and twelve steps", "Ninety-nine steps"))
+    assert s.world_files() != snap
+    out = texts(s.reload())
+    assert "replayed 1 move(s)" in out and "Ninety-nine steps" in out and s.game.log == ["up"]
+    tower.write_text(tower.read_text().replace('go = "lamp_room"', 'go = "lamp_rom"'))
+    out = texts(s.reload())
+    assert "still playing the last version" in out and "did you mean 'lamp_room'" in out
+    assert s.handle("keep") and s.game.state.room == "lamp_room"  # the old version plays on
+    # an edit that removes a move already taken: refused, the old version plays on
+    tower.write_text(tower.read_text().replace('go = "lamp_rom"', 'go = "lamp_room"').replace('id = "up"', 'id = "climb-on"'))
+    out = texts(s.reload())
+    assert "move 2 ('up')" in out and "no longer play" in out
+    assert s.game.log == ["up", "up"] and s.game.state.room == "lamp_room"
+
+
+def test_unknown_command_and_why_usage(tutorial, tmp_path):
+    s = Session(tutorial, tmp_path, autosave=False)
+    assert "did you mean :save?" in texts(s.handle(":sav"))
+    assert ":why takes a choice number" in texts(s.handle(":why x"))
+    assert "Nothing to undo" in texts(s.handle(":undo"))
+    assert "bad save name" in texts(s.handle(":save ../../etc"))
+    assert "no save at" in texts(s.handle(":load nothing"))
+    assert ":undo" in texts(s.handle(":help"))
