@@ -21,6 +21,10 @@ COMMANDS = {
     "worlds": "list the shipped worlds",
     "verify": "re-simulate a speedrun replay and say whether it holds",
     "runs": "personal bests, golds and sum of best from your verified replays",
+    "graph": "draw a world's map of rooms and endings (DOT, Mermaid, SVG, PNG)",
+    "randomtest": "play many seeded random games; report endings, coverage and failures",
+    "new": "start a new world from a small working example",
+    "schema": "print the JSON Schema of world files, for editors",
 }
 
 DEFAULT_WORLD = "allhands"
@@ -59,7 +63,10 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return int(_module(args.command).run(args) or 0)
     except AdventureError as e:
-        print(f"adventure: {e}" if "\n" not in str(e) else str(e), file=sys.stderr)
+        from .text import clean
+
+        msg = clean(str(e))
+        print(f"adventure: {msg}" if "\n" not in msg else msg, file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         print(file=sys.stderr)

@@ -10,12 +10,13 @@ import shutil
 import sys
 
 from .session import Block, Session
-from .text import wrap
+from .text import clean, wrap
 
 
 def render_plain(blocks: list[Block], width: int) -> str:
     out = []
     for style, text in blocks:
+        text = clean(text)  # defence in depth: saves, replays and typed input reach here too
         if style == "title":
             out.append("\n" + text.upper() if text else "")
         elif style in ("choice", "grey"):
@@ -63,6 +64,6 @@ def run_plain(session: Session, stdin=None, stdout=None, resume: bool = False, w
         if not line:
             break
         if not interactive and line.strip():
-            stdout.write(f"> {line.strip()}\n")
+            stdout.write(f"> {clean(line.strip())}\n")
         show(session.handle(line))
     return 0

@@ -20,7 +20,7 @@ from prompt_toolkit.styles import Style
 
 from .saves import list_saves
 from .session import COMMANDS, Block, Session
-from .text import wrap
+from .text import clean, wrap
 
 STYLE = Style.from_dict({
     "title": "bold ansibrightcyan",
@@ -69,6 +69,7 @@ class ChoiceCompleter(Completer):
 def fragments(blocks: list[Block], width: int) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for style, text in blocks:
+        text = clean(text)  # defence in depth: saves, replays and typed input reach here too
         if style == "title":
             out.append(("", "\n"))
             out.append(("class:title", text + "\n"))
