@@ -117,7 +117,7 @@ def test_game_undo_restart_and_resolve(tutorial):
     assert g.log == [] and g.state == start(tutorial).state
 
 
-@pytest.mark.parametrize("name", ["tutorial"])
+@pytest.mark.parametrize("name", ["tutorial", "allhands"])
 def test_shipped_walkthroughs_pass(name):
     world = load_world(WORLDS / name)
     files = sorted((WORLDS / name / "tests").glob("*.toml"))
