@@ -46,6 +46,7 @@ class Changed:
     name: str
     old: bool | int
     new: bool | int
+    hidden: bool = False  # the world asks for this change not to be shown to the player
 
 
 @attrs.frozen
@@ -168,7 +169,7 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
         for var in world.vars:
             i = var.index
             if values[i] != old[i]:
-                events.append(Changed(var.name, old[i], values[i]))
+                events.append(Changed(var.name, old[i], values[i], var.hidden))
     else:
         values = old
     turn = state.turn + 1

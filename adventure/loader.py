@@ -31,12 +31,12 @@ MAX_ROOMS = 200_000
 NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
 ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 
-WORLD_KEYS = ("id", "title", "start", "author", "intro", "unavailable", "version")
+WORLD_KEYS = ("id", "title", "start", "author", "intro", "unavailable", "version", "show_changes")
 ENDING_KEYS = ("id", "title", "text", "when", "secret")
 ROOM_KEYS = ("title", "text", "text_if", "choice", "split")
 TEXT_IF_KEYS = ("if", "text")
 CHOICE_KEYS = ("id", "say", "if", "show", "once", "do", "reply", "go", "end")
-BOUND_KEYS = ("default", "min", "max")
+BOUND_KEYS = ("default", "min", "max", "hidden")
 
 
 def _here_worlds() -> list[Path]:
@@ -252,6 +252,7 @@ class _Loader:
         self.unavailable = unavailable
 
         # declared state
+        show_changes = self.get(wf, w, "show_changes", bool, ("world",), default=True)
         vars_: list[StateVar] = []
         st = self.get(wf, data, "state", dict, (), default={})
         for name, spec in st.items():
@@ -263,16 +264,24 @@ class _Loader:
                 self.problem(wf, path, f"{name!r} is a word of the expression language", "choose another name")
                 continue
             lo = hi = None
+            hidden = not show_changes
             if isinstance(spec, dict):
-                self.unknown_keys(wf, spec, BOUND_KEYS, path, "a bounded counter")
-                default = self.get(wf, spec, "default", int, path, required=True, default=0)
-                lo = self.get(wf, spec, "min", int, path)
-                hi = self.get(wf, spec, "max", int, path)
-                if lo is not None and hi is not None and lo > hi:
-                    self.problem(wf, path, f"min {lo} is greater than max {hi}")
-                elif (lo is not None and default < lo) or (hi is not None and default > hi):
-                    self.problem(wf, path + ("default",), f"default {default} is outside the bounds [{lo}, {hi}]")
-                typ = "int"
+                self.unknown_keys(wf, spec, BOUND_KEYS, path, "a declaration table")
+                default = self.get(wf, spec, "default", (bool, int), path, required=True, default=0)
+                hidden = self.get(wf, spec, "hidden", bool, path, default=hidden)
+                if isinstance(default, bool):
+                    typ = "bool"
+                    for k in ("min", "max"):
+                        if k in spec:
+                            self.problem(wf, path + (k,), f"a flag has no bounds; {k!r} is for counters")
+                else:
+                    typ = "int"
+                    lo = self.get(wf, spec, "min", int, path)
+                    hi = self.get(wf, spec, "max", int, path)
+                    if lo is not None and hi is not None and lo > hi:
+                        self.problem(wf, path, f"min {lo} is greater than max {hi}")
+                    elif (lo is not None and default < lo) or (hi is not None and default > hi):
+                        self.problem(wf, path + ("default",), f"default {default} is outside the bounds [{lo}, {hi}]")
             elif isinstance(spec, bool):
                 default, typ = spec, "bool"
             elif isinstance(spec, int):
@@ -283,7 +292,7 @@ class _Loader:
             if typ == "int" and abs(default) > 2**63 - 1:
                 self.problem(wf, path, "default is outside the 64-bit range")
                 continue
-            vars_.append(StateVar(name, len(vars_), typ, default, lo, hi, wf.rel, wf.loc.line(path)))
+            vars_.append(StateVar(name, len(vars_), typ, default, lo, hi, wf.rel, wf.loc.line(path), hidden))
         self.var_index = {v.name: v.index for v in vars_}
 
         # rooms: collect ids first so expressions and `go` can name any room

@@ -26,6 +26,7 @@ class StateVar:
     hi: int | None = None
     file: str = ""
     line: int | None = None
+    hidden: bool = False  # changes are not shown to the player (still in events, saves, :state)
 
 
 @attrs.frozen

@@ -47,7 +47,8 @@ def event_blocks(events) -> list[Block]:
         elif isinstance(ev, Reply):
             out.append(("reply", ev.text))
         elif isinstance(ev, Changed):
-            changes.append(ev)
+            if not ev.hidden:
+                changes.append(ev)
         elif isinstance(ev, RoomEntered):
             if changes:
                 out.append(("change", _changes_text(changes)))

@@ -42,3 +42,19 @@ def test_unknown_command_and_why_usage(tutorial, tmp_path):
     assert "bad save name" in texts(s.handle(":save ../../etc"))
     assert "no save at" in texts(s.handle(":load nothing"))
     assert ":undo" in texts(s.handle(":help"))
+
+
+def test_hidden_changes_are_not_announced(tmp_path):
+    w = tmp_path / "w"
+    shutil.copytree(WORLDS / "tutorial", w)
+    wt = (w / "world.toml").read_text().replace("kettle_on = false", "kettle_on = { default = false, hidden = true }")
+    (w / "world.toml").write_text(wt)
+    s = Session(load_world(w), tmp_path / "saves", autosave=False)
+    out = texts(s.handle("kettle"))
+    assert "The stove coughs" in out and "kettle_on" not in out
+    assert "kettle_on = true" in texts(s.handle(":state"))
+    out = texts(s.handle("gull"))
+    assert "gull_fed: true" in out  # the others still are
+    (w / "world.toml").write_text(wt.replace('[world]\n', '[world]\nshow_changes = false\n'))
+    s = Session(load_world(w), tmp_path / "saves", autosave=False)
+    assert "gull_fed" not in texts(s.handle("gull"))
