@@ -19,12 +19,14 @@ COMMANDS = {
     "check": "load a world and report every problem in it",
     "test": "run a world's walkthrough files (tests/*.toml)",
     "worlds": "list the shipped worlds",
+    "route": "the shortest route to each ending (par for speedruns)",
     "verify": "re-simulate a speedrun replay and say whether it holds",
     "runs": "personal bests, golds and sum of best from your verified replays",
     "graph": "draw a world's map of rooms and endings (DOT, Mermaid, SVG, PNG)",
     "randomtest": "play many seeded random games; report endings, coverage and failures",
     "new": "start a new world from a small working example",
     "schema": "print the JSON Schema of world files, for editors",
+    "serve": "play a world over JSON lines on standard input/output (--stdio), for programs",
 }
 
 DEFAULT_WORLD = "allhands"

@@ -7,10 +7,12 @@ engine functions and adds only bookkeeping; it does no I/O.
 from __future__ import annotations
 
 from .engine import Option, describe, options, start, step
-from .errors import ChoiceError
+from .errors import ChoiceError, SaveError
 from .model import State, World
 
-__all__ = ["Game"]
+__all__ = ["Game", "STATE_FORMAT"]
+
+STATE_FORMAT = "adventure-state"
 
 
 class Game:
@@ -21,6 +23,7 @@ class Game:
         self.seed = seed
         out = start(world, seed)
         self.opening = out.events
+        self.events: tuple = out.events  # what the last move (or start, undo, load) showed
         self.history: list[State] = [out.state]
         self.log: list[str] = []
 
@@ -42,12 +45,59 @@ class Game:
     def values(self) -> dict:
         return {v.name: self.state.values[v.index] for v in self.world.vars}
 
+    def choices(self) -> list[dict]:
+        """The options shown now, in order, as JSON-able dicts: index (0-based), id, label, enabled."""
+        vals = self.state.values
+        return [{"index": i, "id": o.id, "label": o.choice.say.render(vals), "enabled": o.enabled}
+                for i, o in enumerate(self.options())]
+
+    def state_hash(self) -> str:
+        return self.state.hash()
+
+    def get_state(self) -> dict:
+        """The game as a JSON-able dict: world, seed, the log of moves, the state and its hash."""
+        return {"format": STATE_FORMAT, "version": 1,
+                "world": {"id": self.world.id, "hash": self.world.content_hash},
+                "seed": self.seed, "log": list(self.log),
+                "state": self.state.to_json(), "state_hash": self.state.hash()}
+
+    def set_state(self, doc: dict) -> None:
+        """Restore a `get_state()` dict (a save file's document works too): replay its log from its
+        seed and check that the state reached has the recorded hash. Raises SaveError and leaves the
+        game as it was if the dict is malformed, is for another world, or does not replay exactly."""
+        if not isinstance(doc, dict) or doc.get("format", STATE_FORMAT) not in (STATE_FORMAT, "adventure-save"):
+            raise SaveError("not a game state (expected a dict as returned by get_state())")
+        w, seed, log, want = doc.get("world"), doc.get("seed"), doc.get("log"), doc.get("state_hash")
+        if not isinstance(w, dict) or not isinstance(w.get("id"), str):
+            raise SaveError("game state has no world id")
+        if w["id"] != self.world.id:
+            raise SaveError(f"this game state belongs to world {w['id'][:64]!r}, not {self.world.id!r}")
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise SaveError("game state has no integer seed")
+        if not isinstance(log, list) or not all(isinstance(m, str) for m in log):
+            raise SaveError("game state has no log (a list of choice ids)")
+        if not isinstance(want, str):
+            raise SaveError("game state has no state_hash")
+        out = start(self.world, seed)
+        history = [out.state]
+        for i, m in enumerate(log, 1):
+            try:
+                history.append(step(self.world, history[-1], m).state)
+            except ChoiceError as e:
+                raise SaveError(f"game state does not replay: move {i}: {str(e)[:200]}") from None
+        if history[-1].hash() != want:
+            raise SaveError("game state does not replay: its moves lead to another state than the one it "
+                            "records (edited, or made with another version of the world)")
+        self.seed, self.opening, self.history, self.log = seed, out.events, history, list(log)
+        self.events = self.describe()
+
     # -- moving
     def choose(self, choice_id: str) -> tuple:
         """Take a choice by id; returns the events. Raises ChoiceError if it is not available."""
         out = step(self.world, self.state, choice_id)
         self.history.append(out.state)
         self.log.append(choice_id)
+        self.events = out.events
         return out.events
 
     def undo(self) -> bool:
@@ -56,12 +106,14 @@ class Game:
             return False
         self.history.pop()
         self.log.pop()
+        self.events = self.describe()
         return True
 
     def restart(self) -> tuple:
         out = start(self.world, self.seed)
         self.history = [out.state]
         self.log = []
+        self.events = out.events
         return out.events
 
     def resolve(self, text: str) -> str:
@@ -105,3 +157,4 @@ class Game:
                 raise ChoiceError(f"move {i} ({m!r}): {e}") from None
         self.history = history
         self.log = list(moves)
+        self.events = self.describe()

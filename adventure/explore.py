@@ -1,0 +1,815 @@
+"""Exhaustive exploration of the states a world can reach, for `check`, `graph` and routes.
+
+A breadth-first search over abstract states, using the engine's own semantics (`start`, `step`,
+`options` in engine.py; `tests/test_explore.py` proves the fast successor function below equal to
+`engine.step`). An abstract state is:
+
+- the room;
+- every declared value, exactly;
+- the once-only choices already taken (a bit each);
+- `visits.<room>` only for rooms whose visits some expression reads, and `turn` only if some
+  expression reads it;
+- the PRNG state, only when exploring with one seed (see *dice* below).
+
+**The visits/turn abstraction.** Visit counts and the turn only ever grow, so a loop between two
+rooms would make the state space infinite. When every expression that reads `visits.R` (or
+`turn`) reads it as `visits.R <op> K` or `K <op> visits.R`, where `<op>` is a comparison and `K`
+an expression without names, then every such comparison has the same outcome for all counts
+`>= M`, where `M` is the largest such `K` plus one. So the count is stored as `min(count, M)`:
+states that differ only above the cap behave identically for ever after (counts never go down,
+and `min(c + 1, M) == min(min(c, M) + 1, M)`), and no text can show a count (text slots name only
+declared state). Counts read any other way (arithmetic, compared with a variable) are kept
+exactly; the search then relies on its budget.
+
+**Dice.** With `seed=None` (the default) a call of `random(lo, hi)` branches into every outcome
+from `lo` to `hi`: what is found reachable is reachable with some rolls, and what is found
+unreachable is unreachable whatever the seed. Ranges wider than `MAX_DICE` outcomes are sampled
+(and the result is marked incomplete). With `seed=S` the PRNG state is part of the state and the
+search follows the engine exactly for games started with seed S: every route then replays with
+`engine.replay(world, route, S)`.
+
+**Budget.** The search stops after `max_states` abstract states or `max_seconds`; `complete`
+says whether every reachable state was explored, and `depth` how many moves deep every play was
+covered. Facts found (a room reached, a soft-lock) hold either way; facts of absence
+(unreachable, always true) are proved only when `complete`.
+
+Routes: `Exploration.route_to_ending(e)` is a shortest list of choice ids (fewest moves) to ending
+`e`, also when the search stopped at its budget (breadth first finds each ending first at its
+least depth); `shortest_routes(world)` returns one per ending found, and stops searching once all
+are found (`explore(..., until_endings=...)`). With one seed and a sticky choice that rolls dice,
+the PRNG state makes the space effectively unbounded: routes are still found, completeness not.
+
+Used by: commands/check.py (with analysis.py), commands/graph.py, commands/route.py, runs.py, env.py.
+"""
+
+from __future__ import annotations
+
+import time
+from array import array
+from typing import Callable, Iterator
+
+import attrs
+
+from .expr import INT_MAX, INT_MIN, Node, compile_node
+from .model import State, World
+from .rng import roll, seed_state
+
+__all__ = [
+    "Abstraction", "Explorer", "Exploration", "explore", "shortest_routes", "find_seed",
+    "expression_nodes", "MAX_DICE",
+]
+
+MAX_DICE = 1000
+CMP = ("==", "!=", "<", "<=", ">", ">=")
+NO_STATE = -1
+
+
+# ---------------------------------------------------------------- what the world reads
+
+
+def expression_nodes(world: World) -> Iterator[tuple[str, object, Node]]:
+    """Every parsed expression in the world, as (kind, owner, node).
+
+    kind is "choice" (owner: Choice), "text" (owner: (Room, index)), "ending" (owner: Ending) or
+    "effect" (owner: (Choice, index)).
+    """
+    for r in world.rooms.values():
+        for i, t in enumerate(r.text_if):
+            yield "text", (r, i), t.cond
+        for c in r.choices:
+            if c.cond is not None:
+                yield "choice", c, c.cond
+            for j, e in enumerate(c.effects):
+                yield "effect", (c, j), e.value
+    for e in world.endings:
+        if e.when is not None:
+            yield "ending", e, e.when
+
+
+def _is_constant(n: Node) -> bool:
+    if n.op in ("var", "visits", "turn"):
+        return False
+    if n.op == "call" and n.value == "random":
+        return False
+    return all(_is_constant(a) for a in n.args)
+
+
+def _const_value(n: Node) -> int:
+    return compile_node(n)(None)
+
+
+def _counter_reads(n: Node, caps: dict, exact: set) -> None:
+    """Collect, for each count (("visits", room index) or ("turn",)), the constants it is compared
+    with into caps, or mark it in exact when it is read any other way."""
+    if n.op in CMP:
+        a, b = n.args
+        for x, y in ((a, b), (b, a)):
+            if x.op in ("visits", "turn") and _is_constant(y):
+                key = ("visits", x.value) if x.op == "visits" else ("turn",)
+                caps.setdefault(key, set()).add(_const_value(y))
+                _counter_reads(y, caps, exact)
+                return
+    if n.op == "visits":
+        exact.add(("visits", n.value))
+    elif n.op == "turn":
+        exact.add(("turn",))
+    for a in n.args:
+        _counter_reads(a, caps, exact)
+
+
+@attrs.frozen
+class Abstraction:
+    """Which counts the search tracks, and where it caps them.
+
+    visits: {room index: cap, or None to keep the count exactly}; rooms not listed are not tracked
+    turn:   False (not tracked), or a cap, or None (kept exactly)
+    """
+
+    visits: dict
+    turn: object = False
+
+    @classmethod
+    def for_world(cls, world: World) -> "Abstraction":
+        caps: dict = {}
+        exact: set = set()
+        for _, _, node in expression_nodes(world):
+            _counter_reads(node, caps, exact)
+        visits: dict = {}
+        turn: object = False
+        for key in set(caps) | exact:
+            cap = None if key in exact else max(0, max(caps[key]) + 1)
+            if key[0] == "turn":
+                turn = cap
+            else:
+                visits[key[1]] = cap
+        return cls(visits, turn)
+
+    @classmethod
+    def exact(cls, world: World) -> "Abstraction":
+        """Track every count exactly (the engine's own State); for tests."""
+        return cls({i: None for i in range(len(world.room_order))}, None)
+
+    def describe(self, world: World) -> str:
+        parts = []
+        for i, cap in sorted(self.visits.items()):
+            parts.append(f"visits.{world.room_order[i]}" + (f" capped at {cap}" if cap is not None else " exact"))
+        if self.turn is not False:
+            parts.append("turn" + (f" capped at {self.turn}" if self.turn is not None else " exact"))
+        return ", ".join(parts) or "no counts read"
+
+
+# ---------------------------------------------------------------- packing states
+
+
+class _Codec:
+    """Packs (room, values, visits, used, turn, rng) into one int, plus a tuple of the parts that
+    have no fixed width (unbounded counters, exact counts, the PRNG state) when there are any."""
+
+    def __init__(self, world: World, ab: Abstraction, n_once: int, with_rng: bool):
+        self.n_rooms = len(world.room_order)
+        self.n_vars = len(world.vars)
+        shift = max(1, (self.n_rooms - 1).bit_length())
+        self.room_mask = (1 << shift) - 1
+        self.bools: list[tuple[int, int]] = []
+        self.bounded: list[tuple[int, int, int, int]] = []  # index, lo, shift, mask
+        self.free: list[int] = []
+        for v in world.vars:
+            if v.type == "bool":
+                self.bools.append((v.index, shift))
+                shift += 1
+            elif v.lo is not None and v.hi is not None:
+                w = max(1, (v.hi - v.lo).bit_length())
+                self.bounded.append((v.index, v.lo, shift, (1 << w) - 1))
+                shift += w
+            else:
+                self.free.append(v.index)
+        self.used_shift = shift
+        self.used_mask = (1 << n_once) - 1
+        shift += n_once
+        self.vcap: list[tuple[int, int, int]] = []  # room index, shift, mask
+        self.vfree: list[int] = []
+        for r, cap in sorted(ab.visits.items()):
+            if cap is None:
+                self.vfree.append(r)
+            else:
+                w = max(1, cap.bit_length())
+                self.vcap.append((r, shift, (1 << w) - 1))
+                shift += w
+        self.turn_kind = "none" if ab.turn is False else "free" if ab.turn is None else "cap"
+        self.turn_shift = shift
+        self.turn_mask = 0
+        if self.turn_kind == "cap":
+            w = max(1, ab.turn.bit_length())
+            self.turn_mask = (1 << w) - 1
+            shift += w
+        self.with_rng = with_rng
+        self.bits = shift
+        self.has_tail = bool(self.free or self.vfree or self.turn_kind == "free" or with_rng)
+        # where each part lives, for patch(): (0, shift, mask, offset) in the int, (1, i) in the tail
+        self.room_field = (0, 0, self.room_mask, 0)
+        self.used_field = (0, self.used_shift, self.used_mask, 0)
+        self.value_field: dict = {}
+        for i, sh in self.bools:
+            self.value_field[i] = (0, sh, 1, 0)
+        for i, lo, sh, mask in self.bounded:
+            self.value_field[i] = (0, sh, mask, lo)
+        self.visit_field: dict = {r: (0, sh, mask, 0) for r, sh, mask in self.vcap}
+        k = 1
+        for i in self.free:
+            self.value_field[i] = (1, k)
+            k += 1
+        for r in self.vfree:
+            self.visit_field[r] = (1, k)
+            k += 1
+        self.turn_field = None
+        if self.turn_kind == "cap":
+            self.turn_field = (0, self.turn_shift, self.turn_mask, 0)
+        elif self.turn_kind == "free":
+            self.turn_field = (1, k)
+            k += 1
+        self.rng_field = (1, k) if with_rng else None
+
+    def patch(self, key, updates):
+        """The key of a state that differs from `key` by `updates`, a list of (field, value)."""
+        if self.has_tail:
+            x = key[0]
+        else:
+            x = key
+        t = None
+        for f, v in updates:
+            if f[0] == 0:
+                x = (x & ~(f[2] << f[1])) | ((v - f[3]) << f[1])
+            else:
+                if t is None:
+                    t = list(key)
+                t[f[1]] = v
+        if not self.has_tail:
+            return x
+        if t is None:
+            return (x,) + key[1:]
+        t[0] = x
+        return tuple(t)
+
+    def encode(self, room: int, values, visits, used: int, turn: int, rng: int):
+        x = room | (used << self.used_shift)
+        for i, sh in self.bools:
+            if values[i]:
+                x |= 1 << sh
+        for i, lo, sh, _ in self.bounded:
+            x |= (values[i] - lo) << sh
+        for r, sh, _ in self.vcap:
+            x |= visits[r] << sh
+        if self.turn_kind == "cap":
+            x |= turn << self.turn_shift
+        if not self.has_tail:
+            return x
+        tail = [x]
+        tail.extend(values[i] for i in self.free)
+        tail.extend(visits[r] for r in self.vfree)
+        if self.turn_kind == "free":
+            tail.append(turn)
+        if self.with_rng:
+            tail.append(rng)
+        return tuple(tail)
+
+    def decode(self, key):
+        """-> (room index, values tuple, visits list, used mask, turn, rng)."""
+        if self.has_tail:
+            x = key[0]
+            k = 1
+        else:
+            x = key
+        values = [0] * self.n_vars
+        for i, sh in self.bools:
+            values[i] = bool((x >> sh) & 1)
+        for i, lo, sh, mask in self.bounded:
+            values[i] = ((x >> sh) & mask) + lo
+        visits = [0] * self.n_rooms
+        for r, sh, mask in self.vcap:
+            visits[r] = (x >> sh) & mask
+        turn = rng = 0
+        if self.turn_kind == "cap":
+            turn = (x >> self.turn_shift) & self.turn_mask
+        if self.has_tail:
+            for i in self.free:
+                values[i] = key[k]
+                k += 1
+            for r in self.vfree:
+                visits[r] = key[k]
+                k += 1
+            if self.turn_kind == "free":
+                turn = key[k]
+                k += 1
+            if self.with_rng:
+                rng = key[k]
+        return x & self.room_mask, tuple(values), visits, (x >> self.used_shift) & self.used_mask, turn, rng
+
+
+# ---------------------------------------------------------------- running choices
+
+
+class _Env:
+    """What compiled expressions read (like model.Env), with dice that can be forced."""
+
+    __slots__ = ("v", "visits", "turn", "rng", "forced", "pos", "ranges")
+
+    def __init__(self, v, visits, turn, rng=0, forced=None):
+        self.v = v
+        self.visits = visits
+        self.turn = turn
+        self.rng = rng
+        self.forced = forced
+        self.pos = 0
+        self.ranges: list = []
+
+    def random(self, lo: int, hi: int) -> int:
+        if self.forced is None:
+            self.rng, r = roll(self.rng, lo, hi)
+            return r
+        if lo > hi:
+            lo, hi = hi, lo
+        p = self.pos
+        self.pos += 1
+        if p < len(self.forced):
+            return self.forced[p]
+        self.ranges.append((lo, hi))
+        return lo
+
+
+def _sat(x: int) -> int:
+    return INT_MAX if x > INT_MAX else INT_MIN if x < INT_MIN else x
+
+
+def _compile_effect(e) -> tuple:
+    """(slot, calc(env) -> the value before clamping, lo, hi): engine semantics (expr.compile_effect)
+    with the unclamped value kept, so the search can report effects that hit a bound."""
+    i = e.var.index
+    f = compile_node(e.value)
+    if e.op == "=":
+        calc = f
+    elif e.op == "+=":
+        def calc(env, f=f, i=i):
+            return _sat(env.v[i] + f(env))
+    else:
+        def calc(env, f=f, i=i):
+            return _sat(env.v[i] - f(env))
+    lo = hi = None
+    if e.var.type == "int":
+        lo, hi = e.var.lo, e.var.hi
+    return i, calc, lo, hi
+
+
+def _uses_random(n: Node) -> bool:
+    return (n.op == "call" and n.value == "random") or any(_uses_random(a) for a in n.args)
+
+
+@attrs.frozen
+class _C:
+    """A choice, compiled for the search."""
+
+    g: int  # global index, in room order then choice order
+    choice: object
+    test: Callable | None
+    once_bit: int  # 0 when not once-only
+    effects: tuple
+    dice: bool
+    slots: tuple  # the value slots its effects write
+    go: int  # room index, or -1
+    end: object  # None, True, or an ending id
+
+
+# ---------------------------------------------------------------- results
+
+
+@attrs.define
+class Exploration:
+    """What a search found. State ids index `parent`/`via`; id 0 is the start."""
+
+    world: World
+    seed: int | None
+    abstraction: Abstraction
+    complete: bool = False
+    stopped: str = ""  # why the search is incomplete: "", "states", "seconds", "found", "dice"
+    states: int = 0  # abstract non-ending states found
+    expanded: int = 0
+    depth: int = 0  # every play of up to this many moves was covered
+    seconds: float = 0.0
+    # first witness of each fact: (parent state id, choice index g) of the move that made it
+    rooms: dict = attrs.field(factory=dict)  # room id -> (parent, g); (-1, -1) for the start
+    choices: dict = attrs.field(factory=dict)  # choice key -> state id where it is available
+    texts: dict = attrs.field(factory=dict)  # (room id, text_if index) -> (parent, g)
+    endings: dict = attrs.field(factory=dict)  # ending id -> (parent, g)
+    end_targets: dict = attrs.field(factory=dict)  # choice key -> set of ending ids it reached
+    softlocks: dict = attrs.field(factory=dict)  # room id -> first state id with no choice
+    softlock_count: int = 0
+    # outcomes of conditions where they stand: key -> [times true, times false]
+    conds: dict = attrs.field(factory=dict)
+    # effects that hit a bound: (choice key, effect index) -> (state id, unclamped value)
+    out_of_bounds: dict = attrs.field(factory=dict)
+    parent: array = attrs.field(factory=lambda: array("i"))
+    via: array = attrs.field(factory=lambda: array("i"))
+    keys: list = attrs.field(factory=list, repr=False)
+    explorer: "Explorer | None" = attrs.field(default=None, repr=False)
+
+    def route(self, state_id: int) -> list[str]:
+        """Choice ids of a shortest play from the start to a state."""
+        out = []
+        by_g = self.explorer.by_g
+        while state_id > 0:
+            out.append(by_g[self.via[state_id]].choice.id)
+            state_id = self.parent[state_id]
+        out.reverse()
+        return out
+
+    def route_via(self, witness: tuple) -> list[str]:
+        """The route for a (parent, g) witness: to the parent, then that choice."""
+        parent, g = witness
+        if g < 0:
+            return []
+        return self.route(parent) + [self.explorer.by_g[g].choice.id]
+
+    def route_to_ending(self, ending_id: str) -> list[str] | None:
+        w = self.endings.get(ending_id)
+        return None if w is None else self.route_via(w)
+
+    def state(self, state_id: int) -> State:
+        """The engine State for an explored state (counts as the abstraction keeps them)."""
+        return self.explorer.to_state(self.keys[state_id])
+
+    def values_seen(self, limit: int = 10_000) -> dict[str, set]:
+        """For each declared name, the values it takes in explored states (at most `limit` each)."""
+        out = {v.name: set() for v in self.world.vars}
+        names = [v.name for v in self.world.vars]
+        dec = self.explorer.codec.decode
+        for key in self.keys:
+            vals = dec(key)[1]
+            for n, x in zip(names, vals):
+                s = out[n]
+                if len(s) < limit:
+                    s.add(x)
+        return out
+
+    def summary(self) -> dict:
+        return {
+            "complete": self.complete,
+            "stopped": self.stopped or None,
+            "states": self.states,
+            "depth": self.depth,
+            "seconds": round(self.seconds, 3),
+            "dice": "all outcomes" if self.seed is None else f"seed {self.seed}",
+            "abstraction": self.abstraction.describe(self.world),
+        }
+
+
+# ---------------------------------------------------------------- the search
+
+
+class Explorer:
+    """Successor function and breadth-first search over a world's abstract states."""
+
+    def __init__(self, world: World, seed: int | None = None, abstraction: Abstraction | None = None):
+        self.world = world
+        self.seed = seed
+        self.ab = abstraction or Abstraction.for_world(world)
+        self.room_ids = list(world.room_order)
+        rix = {r: i for i, r in enumerate(self.room_ids)}
+        self.rix = rix
+        self.by_g: list[_C] = []
+        self.room_choices: list[list[_C]] = []
+        self.once_keys: list[str] = []
+        for rid in self.room_ids:
+            lst = []
+            for c in world.rooms[rid].choices:
+                bit = 0
+                if c.once:
+                    bit = 1 << len(self.once_keys)
+                    self.once_keys.append(c.key)
+                cc = _C(len(self.by_g), c, c.test, bit, tuple(_compile_effect(e) for e in c.effects),
+                        any(_uses_random(e.value) for e in c.effects),
+                        tuple(sorted({e.var.index for e in c.effects})),
+                        rix[c.go] if c.go is not None else -1, c.end)
+                self.by_g.append(cc)
+                lst.append(cc)
+            self.room_choices.append(lst)
+        self.text_tests = [[t.test for t in world.rooms[rid].text_if] for rid in self.room_ids]
+        self.endings = [(e.id, e.test) for e in world.endings]
+        # the PRNG state is tracked only when one seed is followed and some effect rolls dice
+        self.track_rng = seed is not None and any(c.dice for c in self.by_g)
+        self.rng0 = seed_state(seed) if seed is not None else 0
+        self.codec = _Codec(world, self.ab, len(self.once_keys), self.track_rng)
+        self.vcap = {r: cap for r, cap in self.ab.visits.items()}
+        self.turn_cap = self.ab.turn  # False, None or an int
+
+    # -- conversions (for tests and routes)
+    def start_key(self):
+        world = self.world
+        visits = [0] * len(self.room_ids)
+        s = self.rix[world.start]
+        if s in self.vcap:
+            visits[s] = 1 if self.vcap[s] is None else min(1, self.vcap[s])
+        rng = seed_state(self.seed) if self.seed is not None else 0
+        return self.codec.encode(s, world.defaults, visits, 0, 0, rng)
+
+    def from_state(self, st: State):
+        visits = [0] * len(self.room_ids)
+        for r, cap in self.vcap.items():
+            visits[r] = st.visits[r] if cap is None else min(st.visits[r], cap)
+        turn = 0 if self.turn_cap is False else st.turn if self.turn_cap is None else min(st.turn, self.turn_cap)
+        used = 0
+        for i, k in enumerate(self.once_keys):
+            if k in st.used:
+                used |= 1 << i
+        return self.codec.encode(self.rix[st.room], st.values, visits, used, turn, st.rng)
+
+    def to_state(self, key, ending: str | None = None) -> State:
+        room, values, visits, used, turn, rng = self.codec.decode(key)
+        keys = frozenset(k for i, k in enumerate(self.once_keys) if used >> i & 1)
+        if not self.track_rng:
+            rng = self.rng0
+        return State(self.room_ids[room], values, tuple(visits), keys, turn, rng, ending)
+
+    # -- one state's moves
+    def _bump_turn(self, turn: int) -> int:
+        cap = self.turn_cap
+        if cap is False:
+            return 0
+        if cap is None:
+            return turn + 1
+        return turn + 1 if turn < cap else cap
+
+    def _run(self, c: _C, values, visits, turn, rng, forced, oob):
+        """Apply c's effects; returns (values, rng, env)."""
+        env = _Env(list(values), visits, turn, rng, forced)
+        v = env.v
+        for j, (i, calc, lo, hi) in enumerate(c.effects):
+            x = calc(env)
+            if lo is not None and x < lo:
+                oob.append((j, x))
+                x = lo
+            elif hi is not None and x > hi:
+                oob.append((j, x))
+                x = hi
+            v[i] = x
+        return tuple(v), env.rng, env
+
+    def outcomes(self, c: _C, values, visits, turn, rng, oob: list):
+        """Every (values, rng) that taking c can produce: one, or one per dice outcome."""
+        if not c.effects:
+            return [(values, rng)], False
+        if self.seed is not None or not c.dice:
+            vals, rng2, _ = self._run(c, values, visits, turn, rng, None, oob)
+            return [(vals, rng2)], False
+        out = []
+        sampled = False
+        stack = [()]
+        while stack:
+            prefix = stack.pop()
+            vals, _, env = self._run(c, values, visits, turn, 0, prefix, oob)
+            if not env.ranges:
+                out.append((vals, 0))
+                continue
+            lo, hi = env.ranges[0]
+            if hi - lo + 1 > MAX_DICE:
+                sampled = True
+                step = (hi - lo) // (MAX_DICE - 1)
+                picks = sorted({lo + k * step for k in range(MAX_DICE - 1)} | {hi})
+            else:
+                picks = range(lo, hi + 1)
+            for x in reversed(picks):
+                stack.append(prefix + (x,))
+        return out, sampled
+
+    def successors(self, key) -> list[tuple]:
+        """The moves from a state, in option order: (choice g, next key or None, ending id or None)
+        for each enabled choice and each dice outcome. The search uses the same `_expand`."""
+        return [(m[0].g, m[2], m[1]) for m in self._expand(key, *self.codec.decode(key), None, None)[0]]
+
+    def _expand(self, key, room, values, visits, used, turn, rng, conds, oob):
+        """(moves, sampled): moves are (choice, ending or None, next key or None, dest room or -1,
+        values, visits, turn) for each enabled choice and dice outcome. Records condition outcomes
+        into conds and bound hits into oob (a list of (choice, effect index, value)) when given."""
+        env = _Env(values, visits, turn, rng)
+        moves = []
+        sampled = False
+        turn2 = self._bump_turn(turn)
+        codec = self.codec
+        patch = codec.patch
+        base: list = []
+        if turn2 != turn:
+            base.append((codec.turn_field, turn2))
+        value_field = codec.value_field
+        for c in self.room_choices[room]:
+            if used & c.once_bit:
+                continue
+            if c.test is not None:
+                ok = c.test(env)
+                if conds is not None:
+                    conds[("choice", c.choice.key)][0 if ok else 1] += 1
+                if not ok:
+                    continue
+            if c.effects:
+                hits: list = []
+                outs, smp = self.outcomes(c, values, visits, turn, rng, hits)
+                sampled = sampled or smp
+                if oob is not None:
+                    oob.extend((c, j, x) for j, x in hits)
+            else:
+                outs = ((values, rng),)
+            up = list(base)
+            if c.once_bit:
+                up.append((codec.used_field, used | c.once_bit))
+            vis = visits
+            if c.go >= 0:
+                dest = c.go
+                up.append((codec.room_field, dest))
+                cap = self.vcap.get(dest, False)
+                if cap is not False and (cap is None or visits[dest] < cap):
+                    vis = list(visits)
+                    vis[dest] += 1
+                    up.append((codec.visit_field[dest], vis[dest]))
+            for vals, rng2 in outs:
+                if c.end is not None:
+                    ending = self._resolve(_Env(vals, visits, turn2), conds) if c.end is True else c.end
+                    moves.append((c, ending, None, -1, vals, visits, turn2))
+                    continue
+                u = up
+                if c.slots or rng2 != rng:
+                    u = list(up)
+                    for i in c.slots:
+                        if vals[i] != values[i]:
+                            u.append((value_field[i], vals[i]))
+                    if rng2 != rng:
+                        u.append((codec.rng_field, rng2))
+                moves.append((c, None, patch(key, u), c.go, vals, vis, turn2))
+        return moves, sampled
+
+    def _resolve(self, env, conds) -> str:
+        for eid, test in self.endings:
+            if test is None:
+                return eid
+            ok = bool(test(env))
+            if conds is not None:
+                conds[("ending", eid)][0 if ok else 1] += 1
+            if ok:
+                return eid
+        return self.endings[-1][0]
+
+    # -- the search
+    def run(self, max_states: int = 1_000_000, max_seconds: float | None = None,
+            until_endings=None) -> Exploration:
+        """Breadth first from `start_key()`. With `until_endings` (ending ids), stop as soon as all
+        of them are found (`stopped == "found"`): their routes are then already shortest."""
+        until = set(until_endings) if until_endings is not None else None
+        world = self.world
+        t0 = time.monotonic()
+        ex = Exploration(world, self.seed, self.ab, explorer=self)
+        conds = ex.conds
+        for r in world.rooms.values():
+            for i in range(len(r.text_if)):
+                conds[("text", r.id, i)] = [0, 0]
+            for c in r.choices:
+                if c.cond is not None:
+                    conds[("choice", c.key)] = [0, 0]
+        for e in world.endings:
+            if e.when is not None:
+                conds[("ending", e.id)] = [0, 0]
+
+        index: dict = {}
+        keys = ex.keys
+        parent, via = ex.parent, ex.via
+        start = self.start_key()
+        index[start] = 0
+        entered = bytearray(b"\x01")
+        keys.append(start)
+        parent.append(NO_STATE)
+        via.append(NO_STATE)
+        ex.rooms[world.start] = (NO_STATE, NO_STATE)
+        s_room, s_values, s_visits, _, s_turn, _ = self.codec.decode(start)
+        self._texts(ex, s_room, s_values, s_visits, s_turn, (NO_STATE, NO_STATE))
+
+        room_ids = self.room_ids
+        decode = self.codec.decode
+        expand = self._expand
+        level_end = 1  # every state with id < level_end is at most `depth` moves from the start
+        depth = 0
+        head = 0
+        stopped = ""
+        sampled = False
+        oob: list = []
+        while head < len(keys):
+            if stopped:  # "found": every ending asked for is found
+                break
+            if head == level_end:
+                depth += 1
+                level_end = len(keys)
+            if len(keys) > max_states:
+                stopped = "states"
+                break
+            if max_seconds is not None and head & 255 == 0 and time.monotonic() - t0 > max_seconds:
+                stopped = "seconds"
+                break
+            sid = head
+            head += 1
+            key = keys[sid]
+            room, values, visits, used, turn, rng = decode(key)
+            moves, smp = expand(key, room, values, visits, used, turn, rng, conds, oob)
+            if smp:
+                sampled = True
+            if oob:
+                for c, j, x in oob:
+                    ex.out_of_bounds.setdefault((c.choice.key, j), (sid, x))
+                oob.clear()
+            if not moves:
+                ex.softlock_count += 1
+                ex.softlocks.setdefault(room_ids[room], sid)
+                continue
+            for c, ending, nk, dest, vals, vis, turn2 in moves:
+                ck = c.choice.key
+                if ck not in ex.choices:
+                    ex.choices[ck] = sid
+                if ending is not None:
+                    ex.end_targets.setdefault(ck, set()).add(ending)
+                    if ending not in ex.endings:
+                        ex.endings[ending] = (sid, c.g)
+                        if until is not None and until <= ex.endings.keys():
+                            stopped = "found"
+                    continue
+                nid = index.get(nk)
+                if nid is None:
+                    nid = index[nk] = len(keys)
+                    keys.append(nk)
+                    parent.append(sid)
+                    via.append(c.g)
+                    entered.append(0)
+                if dest >= 0:
+                    rid = room_ids[dest]
+                    if rid not in ex.rooms:
+                        ex.rooms[rid] = (sid, c.g)
+                    # a room's texts depend only on the state entered: evaluate them once per state
+                    if not entered[nid]:
+                        entered[nid] = 1
+                        self._texts(ex, dest, vals, vis, turn2, (sid, c.g))
+        ex.expanded = head
+        ex.states = len(keys)
+        ex.depth = depth
+        if stopped:
+            ex.stopped = stopped
+        elif sampled:
+            ex.stopped = "dice"
+        else:
+            ex.complete = True
+        ex.seconds = time.monotonic() - t0
+        return ex
+
+    def _texts(self, ex: Exploration, room: int, values, visits, turn, witness) -> None:
+        tests = self.text_tests[room]
+        if not tests:
+            return
+        env = _Env(values, visits, turn)
+        rid = self.room_ids[room]
+        conds = ex.conds
+        for i, t in enumerate(tests):
+            ok = t(env)
+            conds[("text", rid, i)][0 if ok else 1] += 1
+            if ok and (rid, i) not in ex.texts:
+                ex.texts[(rid, i)] = witness
+
+
+def explore(world: World, *, seed: int | None = None, max_states: int = 1_000_000,
+            max_seconds: float | None = None, abstraction: Abstraction | None = None,
+            until_endings=None) -> Exploration:
+    """Search the world's reachable states; see the module docstring and `Explorer.run`."""
+    return Explorer(world, seed, abstraction).run(max_states, max_seconds, until_endings)
+
+
+def shortest_routes(world: World, *, seed: int | None = 0, max_states: int = 1_000_000,
+                    max_seconds: float | None = None) -> dict[str, list[str]]:
+    """{ending id: a shortest list of choice ids reaching it}, for the endings found reachable.
+
+    The search stops as soon as every ending is found. A route found is shortest even when the
+    search stops at its budget (breadth first finds each ending first at its least depth); an
+    ending missing from the result is unreachable only if the search finished, which
+    `explore(...).complete` tells.
+
+    With seed S (default 0) each route replays exactly with `engine.replay(world, route, S)`.
+    With seed=None dice may be needed to fall a certain way; `find_seed` finds a seed for a route.
+    """
+    ex = explore(world, seed=seed, max_states=max_states, max_seconds=max_seconds,
+                 until_endings=[e.id for e in world.endings])
+    return {e.id: ex.route_to_ending(e.id) for e in world.endings if e.id in ex.endings}
+
+
+def find_seed(world: World, moves, ending: str | None = None, tries: int = 1000) -> int | None:
+    """The smallest seed in range(tries) with which `moves` replay without error (and, if given,
+    reach `ending`), or None."""
+    from .engine import replay
+    from .errors import ChoiceError
+
+    for s in range(tries):
+        try:
+            st = replay(world, moves, s).state
+        except ChoiceError:
+            continue
+        if ending is None or st.ending == ending:
+            return s
+    return None
