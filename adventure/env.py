@@ -447,9 +447,9 @@ class _AdventureEnv:
                     max_states: int = 1_000_000) -> list[str]:
         """A shortest list of choice ids reaching `ending` (default: the nearest rewarded one) with
         this episode's seed, from the start of the episode, or from the current state with
-        `from_here=True`. Found by adventure.explore's breadth-first search over the engine's
-        states, with budgets growing tenfold from 1,000 states up to `max_states` until the ending
-        is found; raises NoRoute if it is not (saying whether the search was complete)."""
+        `from_here=True`. Found by adventure.routes' A* search over the engine's states, with at
+        most `max_states` states expanded per ending; raises NoRoute if it is not found (saying
+        whether it was proved unreachable)."""
         if ending is not None:
             ending = self._ending_id(ending)
         if isinstance(max_states, bool) or not isinstance(max_states, int) or max_states < 1:
@@ -462,8 +462,7 @@ class _AdventureEnv:
         routes, complete = self._search(g, from_here, max_states, wanted)
         found = [routes[e] for e in wanted if e in routes]
         if found:
-            # breadth first: an ending is first found from its shallowest parent, and endings
-            # are found in order of depth, so the shortest found is the shortest there is
+            # each route is a shortest one to its ending, so the shortest of them is the nearest
             return list(min(found, key=len))
         what = f"ending {ending!r}" if ending is not None else "a rewarded ending"
         why = ("the search was complete: it cannot be reached" if complete
@@ -471,28 +470,27 @@ class _AdventureEnv:
         raise NoRoute(f"no route to {what} with seed {g.seed}{' from here' if from_here else ''}: {why}")
 
     def _search(self, g: Game, from_here: bool, max_states: int, wanted: list[str]) -> tuple[dict, bool]:
-        from .explore import Explorer
+        """Routes to the wanted endings by A* (adventure.routes); complete is True when every
+        ending not found was proved unreachable."""
+        from .routes import shortest_route
 
-        budget = min(1000, max_states)
-        while True:
-            key = (g.seed, budget)
+        routes, complete = {}, True
+        for e in wanted:
+            key = (g.seed, e, max_states)
             if not from_here and key in self._route_cache:
-                routes, complete = self._route_cache[key]
+                r = self._route_cache[key]
             else:
-                ex = Explorer(self.world, seed=g.seed)
-                if from_here:
-                    here = ex.from_state(g.state)
-                    ex.start_key = lambda: here  # search from the current state instead of the start
-                found = ex.run(max_states=budget)
-                routes = {e: found.route_to_ending(e) for e in self.endings if e in found.endings}
-                complete = found.complete
+                r = shortest_route(self.world, e, seed=g.seed, max_states=max_states,
+                                   start_state=g.state if from_here else None)
                 if not from_here:
-                    if len(self._route_cache) >= 8:
+                    if len(self._route_cache) >= 64:
                         self._route_cache.pop(next(iter(self._route_cache)))
-                    self._route_cache[key] = (routes, complete)
-            if complete or budget >= max_states or any(e in routes for e in wanted):
-                return routes, complete
-            budget = min(budget * 10, max_states)
+                    self._route_cache[key] = r
+            if r.route is not None:
+                routes[e] = r.route
+            else:
+                complete = complete and r.proved
+        return routes, complete
 
     # -- replays
     def write_replay(self, path) -> Path:

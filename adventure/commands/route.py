@@ -12,17 +12,16 @@ def add_arguments(p) -> None:
     g.add_argument("--ending", help="only this ending")
     g.add_argument("--all", action="store_true", help="also the shortest single session that collects every ending")
     p.add_argument("--seed", type=int, default=0, help="the seed the routes are for (as `play --seed`; default 0)")
-    p.add_argument("--max-states", type=int, default=5_000_000, help="search budget in states (default 5,000,000)")
-    p.add_argument("--max-seconds", type=float, default=None, help="search budget in seconds")
+    p.add_argument("--max-states", type=int, default=2_000_000, help="search budget per ending, in states expanded (default 2,000,000)")
+    p.add_argument("--max-seconds", type=float, default=None, help="search budget per ending, in seconds")
     p.add_argument("--json", action="store_true", help="print JSON")
 
 
 def run(args) -> int:
     from ..cli import DEFAULT_WORLD
-    from ..engine import replay
     from ..errors import AdventureError
-    from ..explore import explore
     from ..loader import load_world
+    from ..routes import shortest_route
 
     world = load_world(args.world or DEFAULT_WORLD)
     ids = [e.id for e in world.endings]
@@ -32,29 +31,19 @@ def run(args) -> int:
         s = did_you_mean(args.ending, ids)
         raise AdventureError(f"no ending {args.ending!r} in {world.id}" + (f" (did you mean {s!r}?)" if s else f"; endings: {', '.join(ids)}"))
     wanted = [args.ending] if args.ending else ids
-    ex = explore(world, seed=args.seed, max_states=args.max_states, max_seconds=args.max_seconds)
-    routes = {}
-    for eid in wanted:
-        r = ex.route_to_ending(eid) if eid in ex.endings else None
-        if r is not None:
-            end = replay(world, r, args.seed)  # every route is checked on the real engine
-            if end.state.ending != eid:
-                raise AdventureError(f"internal error: the route found for {eid!r} reaches {end.state.ending!r}")
-        routes[eid] = r
-    unreachable_proved = ex.complete
-    out = {"world": world.id, "seed": args.seed, "complete": ex.complete, "states": ex.summary().get("states"),
-           "endings": []}
+    out = {"world": world.id, "seed": args.seed, "endings": []}
     for eid in wanted:
         e = world.ending(eid)
-        r = routes[eid]
-        if r is None:
-            status = "unreachable" if unreachable_proved else "not found within the budget"
-            out["endings"].append({"id": eid, "title": e.title, "reachable": False if unreachable_proved else None,
-                                   "status": status, "par": None, "route": None})
+        r = shortest_route(world, eid, seed=args.seed, max_states=args.max_states, max_seconds=args.max_seconds)
+        base = {"id": eid, "title": e.title, "states": r.expanded, "seconds": round(r.seconds, 2)}
+        if r.route is None:
+            status = "unreachable" if r.proved else f"not found within the budget ({r.stopped})"
+            out["endings"].append({**base, "reachable": False if r.proved else None, "status": status,
+                                   "par": None, "route": None})
             continue
-        rooms = _rooms_along(world, r, args.seed)
-        out["endings"].append({"id": eid, "title": e.title, "reachable": True, "par": len(r),
-                               "route": [{"choice": c, "room": room} for c, room in zip(r, rooms)]})
+        rooms = _rooms_along(world, r.route, args.seed)
+        out["endings"].append({**base, "reachable": True, "par": len(r.route),
+                               "route": [{"choice": c, "room": room} for c, room in zip(r.route, rooms)]})
     if args.all:
         found = [x for x in out["endings"] if x["par"] is not None]
         missing = [x["id"] for x in out["endings"] if x["par"] is None]
@@ -83,8 +72,8 @@ def _rooms_along(world, route, seed):
 
 
 def _print(world, out) -> None:
-    print(f"{world.title}: shortest routes (seed {out['seed']}), {out['states']:,} states searched"
-          + ("" if out["complete"] else " (search stopped at its budget)"))
+    states = sum(x["states"] for x in out["endings"])
+    print(f"{world.title}: shortest routes for seed {out['seed']} ({states:,} states searched)")
     for x in out["endings"]:
         if x["par"] is None:
             print(f"\n{x['title']} ({x['id']}): {x['status']}")

@@ -1,0 +1,91 @@
+"""Route search (A*): exact shortest routes, agreeing with breadth-first search, replayed on the
+real engine and through the real player."""
+
+import json
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from adventure import load_world, play_moves
+from adventure.explore import explore
+from adventure.routes import shortest_route
+from adventure.walkthrough import load_walkthrough
+
+from conftest import ROOT, WORLDS
+from strategies import worlds, write
+
+
+def bfs_lengths(world, seed):
+    ex = explore(world, seed=seed, max_states=300_000)
+    return ex, {e.id: len(ex.route_to_ending(e.id)) for e in world.endings if e.id in ex.endings}
+
+
+def test_tutorial_routes_match_breadth_first(tutorial):
+    ex, want = bfs_lengths(tutorial, 0)
+    for e in tutorial.endings:
+        r = shortest_route(tutorial, e.id, seed=0)
+        assert r.proved and len(r.route) == want[e.id]
+        assert play_moves(tutorial, r.route, 0).state.ending == e.id
+
+
+@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(worlds(), st.integers(0, 50))
+def test_a_star_agrees_with_breadth_first_on_random_worlds(files, seed):
+    with tempfile.TemporaryDirectory() as d:
+        world = load_world(write(Path(d), files))
+        ex, want = bfs_lengths(world, seed)
+        if not ex.complete:
+            return  # BFS proves nothing about absence; only compare where it finished
+        for e in world.endings:
+            r = shortest_route(world, e.id, seed=seed, max_states=300_000)
+            assert r.proved
+            if e.id in want:
+                assert r.route is not None and len(r.route) == want[e.id], (e.id, r.route, want)
+                assert play_moves(world, r.route, seed).state.ending == e.id
+            else:
+                assert r.route is None  # unreachable: both searches say so
+
+
+@pytest.mark.parametrize("ending,par", [("sources-familiar", 15), ("offer-accepted", 4), ("tuesday", 3),
+                                        ("working-as-intended", 6), ("sandbox-escape", 5)])
+def test_allhands_pars(ending, par):
+    world = load_world(WORLDS / "allhands")
+    r = shortest_route(world, ending, seed=0)
+    assert r.proved and len(r.route) == par
+    walk = load_walkthrough(WORLDS / "allhands" / "tests" / f"{ending}.toml", world)
+    assert len(walk.moves) >= par  # the author's walkthrough is a route too, so never shorter
+
+
+def test_route_plays_through_the_real_player(tmp_path):
+    """`route --json` for one ending, then its choices piped into `adventure play --plain`."""
+    r = subprocess.run([sys.executable, "-m", "adventure", "route", "allhands", "--ending", "sources-familiar", "--json"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=300)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    (e,) = doc["endings"]
+    moves = [step["choice"] for step in e["route"]]
+    assert e["par"] == len(moves) == 15
+    p = subprocess.run([sys.executable, "-m", "adventure", "play", "allhands", "--plain", "--new", "--saves", str(tmp_path)],
+                       input="\n".join(moves) + "\n", capture_output=True, text=True, cwd=ROOT, timeout=60)
+    assert p.returncode == 0
+    assert "*** Sources Familiar" in p.stdout
+    assert p.stdout.count("\n> ") == 15  # exactly that many moves were typed
+
+
+@pytest.mark.slow
+def test_allhands_route_all_json_lists_every_ending(tmp_path):
+    r = subprocess.run([sys.executable, "-m", "adventure", "route", "allhands", "--all", "--json"],
+                       capture_output=True, text=True, cwd=ROOT, timeout=900)
+    assert r.returncode == 0, r.stderr
+    doc = json.loads(r.stdout)
+    world = load_world(WORLDS / "allhands")
+    assert {x["id"] for x in doc["endings"]} == {e.id for e in world.endings}
+    for x in doc["endings"]:
+        moves = [s["choice"] for s in x["route"]]
+        assert len(moves) == x["par"] and play_moves(world, moves, 0).state.ending == x["id"]
+    assert doc["all"]["complete"]
