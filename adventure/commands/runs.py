@@ -13,12 +13,21 @@ def add_arguments(p) -> None:
     p.add_argument("--category", default=None, help="with --lss: the category to export (default: any)")
 
 
-def _par(world) -> dict[str, int]:
-    """Fewest moves per ending (seed 0), where the route search finds them within a small budget."""
-    from ..routes import shortest_routes
+def _par(world, categories) -> dict[str, int]:
+    """Par (fewest moves, seed 0) for the categories that have a personal best. Each ending's
+    search gets a small budget: a par not found within it is left out."""
+    from ..routes import shortest_route
 
-    found = shortest_routes(world, seed=0, max_states=200_000, max_seconds=10)
-    return {k: len(r.route) for k, r in found.items() if r.route is not None}
+    wanted = {c.split(":", 1)[1] for c in categories if c.startswith("ending:")}
+    if "any" in categories or "all" in categories:
+        wanted = {e.id for e in world.endings}
+    found = {e: shortest_route(world, e, 0, max_states=200_000, max_seconds=5) for e in sorted(wanted)}
+    par = {f"ending:{e}": len(r.route) for e, r in found.items() if r.route is not None}
+    if par and "any" in categories:
+        par["any"] = min(par.values())
+    if "all" in categories and len(par) >= len(world.endings):
+        par["all"] = sum(v for k, v in par.items() if k.startswith("ending:"))
+    return par
 
 
 def run(args) -> int:
@@ -44,11 +53,11 @@ def run(args) -> int:
     print(f"{world.title}: {len(runs)} verified run(s), {len(bad)} that do not verify, in {root / world.id / 'replays'}")
     if not best:
         print("No clean runs yet: play one with `adventure play --speedrun`.")
-    par = _par(world) if best else {}
+    par = _par(world, set(best)) if best else {}
     for cat, pb in sorted(best.items()):
         g = golds(runs, cat)
         sob = sum(g.values())
-        par_moves = par.get(cat.split(":", 1)[1]) if cat.startswith("ending:") else (min(par.values()) if cat == "any" and par else None)
+        par_moves = par.get(cat)
         par_txt = f", par {par_moves} moves" if par_moves is not None else ""
         print(f"\n{cat}")
         print(f"  PB       {fmt_time(pb.t_game)} IGT, {fmt_time(pb.t_real)} RTA, {pb.moves} moves{par_txt}")
