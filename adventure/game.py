@@ -78,17 +78,14 @@ class Game:
             raise SaveError("game state has no log (a list of choice ids)")
         if not isinstance(want, str):
             raise SaveError("game state has no state_hash")
-        out = start(self.world, seed)
-        history = [out.state]
-        for i, m in enumerate(log, 1):
-            try:
-                history.append(step(self.world, history[-1], m).state)
-            except ChoiceError as e:
-                raise SaveError(f"game state does not replay: move {i}: {str(e)[:200]}") from None
+        try:
+            history = self._replayed(seed, log)
+        except ChoiceError as e:
+            raise SaveError(f"game state does not replay: {str(e)[:200]}") from None
         if history[-1].hash() != want:
             raise SaveError("game state does not replay: its moves lead to another state than the one it "
                             "records (edited, or made with another version of the world)")
-        self.seed, self.opening, self.history, self.log = seed, out.events, history, list(log)
+        self.seed, self.opening, self.history, self.log = seed, start(self.world, seed).events, history, list(log)
         self.events = self.describe()
 
     # -- moving
@@ -146,15 +143,19 @@ class Game:
             raise ChoiceError(f"{text!r} matches {len(hits)} choices; type more of it, or its number")
         raise ChoiceError(f"no choice matches {text!r}; type a number from 1 to {len(opts)}")
 
-    def load_log(self, moves: list[str]) -> None:
-        """Replace this game by the one reached by playing `moves` from the start (for loads)."""
-        out = start(self.world, self.seed)
-        history = [out.state]
+    def _replayed(self, seed: int, moves) -> list[State]:
+        """Every state from the start with `seed` through `moves`; ChoiceError names the move."""
+        history = [start(self.world, seed).state]
         for i, m in enumerate(moves, 1):
             try:
                 history.append(step(self.world, history[-1], m).state)
             except ChoiceError as e:
                 raise ChoiceError(f"move {i} ({m!r}): {e}") from None
+        return history
+
+    def load_log(self, moves: list[str]) -> None:
+        """Replace this game by the one reached by playing `moves` from the start (for loads)."""
+        history = self._replayed(self.seed, moves)
         self.history = history
         self.log = list(moves)
         self.events = self.describe()
