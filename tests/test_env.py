@@ -44,10 +44,7 @@ def test_random_agent_reaches_every_tutorial_ending_in_1000_episodes():
 
 
 def allhands():
-    try:
-        return load_world(WORLDS / "allhands")
-    except AdventureError as e:  # the flagship world is still being written
-        pytest.skip(f"worlds/allhands does not load: {str(e)[:200]}")
+    return load_world(WORLDS / "allhands")
 
 
 def test_random_agent_plays_1000_allhands_episodes_without_error():

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from adventure import Game, load_world
 from adventure.errors import SaveError
-from adventure.saves import Gallery, atomic_write, list_saves, load_game, read_save, save_dir, slot_path, write_save
+from adventure.saves import Gallery, atomic_write, list_saves, load_game, save_dir, slot_path, write_save
 
 from conftest import ROOT, WORLDS
 
