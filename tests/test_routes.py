@@ -63,18 +63,18 @@ def test_allhands_pars(ending, par):
 
 def test_route_plays_through_the_real_player(tmp_path):
     """`route --json` for one ending, then its choices piped into `adventure play --plain`."""
-    r = subprocess.run([sys.executable, "-m", "adventure", "route", "allhands", "--ending", "sources-familiar", "--json"],
+    r = subprocess.run([sys.executable, "-m", "adventure", "route", "allhands", "--ending", "working-as-intended", "--json"],
                        capture_output=True, text=True, cwd=ROOT, timeout=300)
     assert r.returncode == 0, r.stderr
     doc = json.loads(r.stdout)
     (e,) = doc["endings"]
     moves = [step["choice"] for step in e["route"]]
-    assert e["par"] == len(moves) == 15
+    assert e["par"] == len(moves) == 6
     p = subprocess.run([sys.executable, "-m", "adventure", "play", "allhands", "--plain", "--new", "--saves", str(tmp_path)],
                        input="\n".join(moves) + "\n", capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert p.returncode == 0
-    assert "*** Sources Familiar" in p.stdout
-    assert p.stdout.count("\n> ") == 15  # exactly that many moves were typed
+    assert "*** Working as Intended" in p.stdout
+    assert p.stdout.count("\n> ") == 6  # exactly that many moves were typed
 
 
 @pytest.mark.slow
