@@ -7,18 +7,25 @@ The public API: load a world, start a game, list choices, choose, read the event
     >>> game = adventure.Game(world, seed=0)
     >>> [c.id for c in game.options()][:2]
     ['kettle', 'feed-gull']
+
+The names below are imported on first use (PEP 562), so that `python -m adventure` pays only for
+the modules of the command it runs.
 """
 
 __version__ = "0.1.0"
 
-from .engine import (Changed, EndingReached, Intro, Option, Outcome, Reply, RoomEntered,
-                     available_choices, describe, options, start, step)
-from .engine import replay as play_moves  # `adventure.replay` is the replay-file module
-from .errors import (AdventureError, ChoiceError, ExprError, Problem, ReplayError, SaveError,
-                     WorldError)
-from .game import Game
-from .loader import find_world, load_world, shipped_worlds
-from .model import Choice, Ending, Room, State, World
+# public name -> (module, attribute in it)
+_LAZY = {
+    **{n: ("engine", n) for n in ("Changed", "EndingReached", "Intro", "Option", "Outcome", "Reply",
+                                  "RoomEntered", "available_choices", "describe", "options", "start",
+                                  "step")},
+    "play_moves": ("engine", "replay"),  # `adventure.replay` is the replay-file module
+    **{n: ("errors", n) for n in ("AdventureError", "ChoiceError", "ExprError", "Problem",
+                                  "ReplayError", "SaveError", "WorldError")},
+    "Game": ("game", "Game"),
+    **{n: ("loader", n) for n in ("find_world", "load_world", "shipped_worlds")},
+    **{n: ("model", n) for n in ("Choice", "Ending", "Room", "State", "World")},
+}
 
 __all__ = [
     "__version__",
@@ -28,3 +35,24 @@ __all__ = [
     "Outcome", "Option", "Intro", "RoomEntered", "Reply", "Changed", "EndingReached",
     "AdventureError", "WorldError", "Problem", "ExprError", "SaveError", "ReplayError", "ChoiceError",
 ]
+
+
+def __getattr__(name: str):
+    import importlib
+
+    spec = _LAZY.get(name)
+    if spec is not None:
+        value = getattr(importlib.import_module(f".{spec[0]}", __name__), spec[1])
+        globals()[name] = value
+        return value
+    # `adventure.engine` and the like, as the eager imports used to make available
+    try:
+        return importlib.import_module(f".{name}", __name__)
+    except ModuleNotFoundError as e:
+        if e.name != f"{__name__}.{name}":
+            raise
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
+
+
+def __dir__():
+    return sorted(set(globals()) | set(__all__))

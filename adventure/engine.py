@@ -6,8 +6,7 @@ player, the plain player, the agent API, the solver, the tests) drives these sam
 
 from __future__ import annotations
 
-import attrs
-
+from ._record import Record
 from .errors import ChoiceError
 from .model import Choice, Env, State, World
 from .rng import seed_state
@@ -22,56 +21,72 @@ __all__ = [
 # ---------------------------------------------------------------- events
 
 
-@attrs.frozen
-class Intro:
-    title: str
-    author: str
-    text: str
+class Intro(Record):
+    __slots__ = _fields = ("title", "author", "text")
+
+    def __init__(self, title: str, author: str, text: str):
+        self.title = title
+        self.author = author
+        self.text = text
 
 
-@attrs.frozen
-class RoomEntered:
-    room: str
-    title: str
-    text: str
+class RoomEntered(Record):
+    __slots__ = _fields = ("room", "title", "text")
+
+    def __init__(self, room: str, title: str, text: str):
+        self.room = room
+        self.title = title
+        self.text = text
 
 
-@attrs.frozen
-class Reply:
-    text: str
+class Reply(Record):
+    __slots__ = _fields = ("text",)
+
+    def __init__(self, text: str):
+        self.text = text
 
 
-@attrs.frozen
-class Changed:
-    name: str
-    old: bool | int
-    new: bool | int
-    hidden: bool = False  # the world asks for this change not to be shown to the player
+class Changed(Record):
+    """`hidden`: the world asks for this change not to be shown to the player."""
+
+    __slots__ = _fields = ("name", "old", "new", "hidden")
+
+    def __init__(self, name: str, old: bool | int, new: bool | int, hidden: bool = False):
+        self.name = name
+        self.old = old
+        self.new = new
+        self.hidden = hidden
 
 
-@attrs.frozen
-class EndingReached:
-    ending: str
-    title: str
-    text: str
+class EndingReached(Record):
+    __slots__ = _fields = ("ending", "title", "text")
+
+    def __init__(self, ending: str, title: str, text: str):
+        self.ending = ending
+        self.title = title
+        self.text = text
 
 
-@attrs.frozen
-class Option:
+class Option(Record):
     """A choice as the player sees it now: `enabled` is False for a greyed-out one."""
 
-    choice: Choice
-    enabled: bool
+    __slots__ = _fields = ("choice", "enabled")
+
+    def __init__(self, choice: Choice, enabled: bool):
+        self.choice = choice
+        self.enabled = enabled
 
     @property
     def id(self) -> str:
         return self.choice.id
 
 
-@attrs.frozen
-class Outcome:
-    state: State
-    events: tuple
+class Outcome(Record):
+    __slots__ = _fields = ("state", "events")
+
+    def __init__(self, state: State, events: tuple):
+        self.state = state
+        self.events = events
 
 
 # ---------------------------------------------------------------- core
@@ -79,7 +94,10 @@ class Outcome:
 
 def _room_text(world: World, room_id: str, values, env: Env) -> str:
     room = world.rooms[room_id]
-    parts = [room.text.render(values)]
+    text = room.text.render(values)
+    if not room.text_if:
+        return text
+    parts = [text]
     for t in room.text_if:
         if t.test(env):
             parts.append(t.text.render(values))
@@ -90,12 +108,7 @@ def start(world: World, seed: int = 0) -> Outcome:
     """A new game: the start room entered once, values at their defaults."""
     visits = [0] * len(world.room_order)
     visits[world.rooms[world.start].index] = 1
-    state = State(
-        room=world.start,
-        values=world.defaults,
-        visits=tuple(visits),
-        rng=seed_state(seed),
-    )
+    state = State(world.start, world.defaults, tuple(visits), frozenset(), 0, seed_state(seed), None)
     events = []
     if world.intro is not None or world.title:
         events.append(Intro(world.title, world.author, world.intro.render(state.values) if world.intro else ""))
@@ -117,13 +130,19 @@ def options(world: World, state: State) -> list[Option]:
     """The choices to show in the current state: available ones, and greyed-out ones."""
     if state.ending is not None:
         return []
-    env = Env(state.values, state.visits, state.turn)
+    env = None
     out = []
     used = state.used
     for c in world.rooms[state.room].choices:
         if c.once and c.key in used:
             continue
-        if c.test is None or c.test(env):
+        test = c.test
+        if test is None:
+            out.append(Option(c, True))
+            continue
+        if env is None:
+            env = Env(state.values, state.visits, state.turn)
+        if test(env):
             out.append(Option(c, True))
         elif c.show == "grey":
             out.append(Option(c, False))
@@ -166,9 +185,10 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
             f(env)
         values = tuple(env.v)
         env.v = values
-        for var in world.vars:
-            i = var.index
+        vars_ = world.vars
+        for i in c.writes:  # only the slots the effects write can differ
             if values[i] != old[i]:
+                var = vars_[i]
                 events.append(Changed(var.name, old[i], values[i], var.hidden))
     else:
         values = old

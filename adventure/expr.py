@@ -10,8 +10,7 @@ from __future__ import annotations
 import re
 from typing import Callable
 
-import attrs
-
+from ._record import Record
 from .errors import ExprError
 
 __all__ = ["Node", "Effect", "Scope", "parse_condition", "parse_effect", "parse_value", "explain", "names_read"]
@@ -28,11 +27,13 @@ _TOKEN = re.compile(
 )
 
 
-@attrs.frozen
-class Token:
-    kind: str  # "int", "name", "op", "end"
-    text: str
-    pos: int
+class Token(Record):
+    __slots__ = _fields = ("kind", "text", "pos")  # kind: "int", "name", "op", "end"
+
+    def __init__(self, kind: str, text: str, pos: int):
+        self.kind = kind
+        self.text = text
+        self.pos = pos
 
 
 def tokenize(src: str) -> list[Token]:
@@ -58,32 +59,44 @@ def tokenize(src: str) -> list[Token]:
     return out
 
 
-@attrs.frozen
-class Node:
+class Node(Record):
     """A parsed expression. `op` names the form; `args` are child nodes; `value` a literal or slot."""
 
-    op: str
-    args: tuple["Node", ...] = ()
-    value: object = None
-    type: str = "int"
-    start: int = 0
-    end: int = 0
+    __slots__ = ("op", "args", "value", "type", "start", "end", "_h")
+    _fields = ("op", "args", "value", "type", "start", "end")
+
+    def _key(self) -> tuple:
+        return (self.op, self.args, self.value, self.type, self.start, self.end)
+
+    def __init__(self, op: str, args: tuple = (), value: object = None, type: str = "int",
+                 start: int = 0, end: int = 0):
+        self.op = op
+        self.args = args
+        self.value = value
+        self.type = type
+        self.start = start
+        self.end = end
 
 
-@attrs.frozen
-class Var:
-    index: int
-    type: str  # "bool" or "int"
-    lo: int | None = None
-    hi: int | None = None
+class Var(Record):
+    __slots__ = ("index", "type", "lo", "hi", "_h")  # type: "bool" or "int"
+    _fields = ("index", "type", "lo", "hi")
+
+    def __init__(self, index: int, type: str, lo: int | None = None, hi: int | None = None):
+        self.index = index
+        self.type = type
+        self.lo = lo
+        self.hi = hi
 
 
-@attrs.frozen
-class Scope:
+class Scope(Record):
     """The names an expression may use: declared state (name -> Var) and room ids (name -> index)."""
 
-    vars: dict[str, Var]
-    rooms: dict[str, int]
+    __slots__ = _fields = ("vars", "rooms")
+
+    def __init__(self, vars: dict[str, Var], rooms: dict[str, int]):
+        self.vars = vars
+        self.rooms = rooms
 
 
 class _Parser:
@@ -218,7 +231,7 @@ class _Parser:
         if t.kind == "op" and t.text == "(":
             inner = self.expr()
             close = self.expect(")")
-            return attrs.evolve(inner, start=t.pos, end=close.pos + 1)
+            return Node(inner.op, inner.args, inner.value, inner.type, t.pos, close.pos + 1)
         if t.kind == "name":
             name = t.text
             if name in ("true", "false"):
@@ -293,15 +306,18 @@ def parse_value(src: str, scope: Scope, allow_random: bool = True) -> Node:
     return p.finish(p.expr())
 
 
-@attrs.frozen
-class Effect:
+class Effect(Record):
     """`name = expr`, `name += expr` or `name -= expr`, parsed."""
 
-    source: str
-    name: str
-    var: Var
-    op: str
-    value: Node
+    __slots__ = ("source", "name", "var", "op", "value", "_h")
+    _fields = ("source", "name", "var", "op", "value")
+
+    def __init__(self, source: str, name: str, var: Var, op: str, value: Node):
+        self.source = source
+        self.name = name
+        self.var = var
+        self.op = op
+        self.value = value
 
 
 def parse_effect(src: str, scope: Scope) -> Effect:

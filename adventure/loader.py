@@ -6,6 +6,7 @@ executed: conditions and effects go through the closed expression language in ex
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import re
@@ -18,6 +19,8 @@ except ImportError:  # pragma: no cover
 
 from .errors import ExprError, Problem, WorldError
 from .expr import KEYWORDS, Scope, Var, compile_effect, compile_node, parse_condition, parse_effect
+from . import cache
+from ._record import LazyLine
 from .locate import Locator, keypath
 from .model import Choice, Ending, Room, StateVar, TextIf, World
 from .suggest import did_you_mean
@@ -37,6 +40,8 @@ ROOM_KEYS = ("title", "text", "text_if", "choice", "split")
 TEXT_IF_KEYS = ("if", "text")
 CHOICE_KEYS = ("id", "say", "if", "show", "once", "do", "reply", "go", "end")
 BOUND_KEYS = ("default", "min", "max", "hidden")
+_CHOICE_KEYS = frozenset(CHOICE_KEYS)
+_ID_MATCH = ID.match
 
 
 def _here_worlds() -> list[Path]:
@@ -83,22 +88,65 @@ def _type_name(v) -> str:
     return type(v).__name__
 
 
-class _File:
-    def __init__(self, path: Path, rel: str, text: str, data: dict):
+class _Lines:
+    """A file's Locator, built on first use: only problems and the model's `.line` ask for it."""
+
+    __slots__ = ("text", "_loc")
+
+    def __init__(self, text: str):
+        self.text = text
+        self._loc: Locator | None = None
+
+    @property
+    def loc(self) -> Locator:
+        if self._loc is None:
+            self._loc = Locator(self.text)
+        return self._loc
+
+
+class _Raw:
+    __slots__ = ("path", "rel", "name", "text")
+
+    def __init__(self, path: Path, rel: str, name: str, text: str):
         self.path = path
         self.rel = rel
+        self.name = name  # relative to the world folder, as hashed
+        self.text = text
+
+
+class _File:
+    def __init__(self, path: Path, rel: str, name: str, text: str, data: dict):
+        self.path = path
+        self.rel = rel
+        self.name = name
         self.text = text
         self.data = data
-        self.loc = Locator(text)
+        self.lines = _Lines(text)
+
+    @property
+    def loc(self) -> Locator:
+        return self.lines.loc
+
+    def line(self, path: tuple) -> LazyLine:
+        """The line of `path`, resolved when the model object's `.line` is read."""
+        return LazyLine(self.lines, path)
 
 
 class _Loader:
-    def __init__(self, root: Path):
+    def __init__(self, root: Path, use_cache: bool = True):
         self.root = root
+        self.use_cache = use_cache
+        self.from_cache = False
         self.real_root = root.resolve()
         self.problems: list[Problem] = []
         self.hasher = hashlib.sha256()
+        self.size = 0
         self.files: dict[str, str] = {}
+        # each distinct source is parsed once per load (the scope is fixed for a load, so this is
+        # exact); a failure is kept too, and reported again at every place the source occurs
+        self._texts: dict[str, Template | ExprError] = {}
+        self._conds: dict[str, tuple | ExprError | RecursionError] = {}
+        self._effects: dict[str, tuple | ExprError | RecursionError] = {}
 
     # -- reporting
     def problem(self, f: _File | str, path: tuple, message: str, hint: str = "", line: int | None = None) -> None:
@@ -129,7 +177,8 @@ class _Loader:
         return sorted(self.problems, key=lambda p: (order.get(p.file, len(order)), p.file, p.line or 0))
 
     # -- reading
-    def read(self, path: Path) -> _File | None:
+    def read(self, path: Path) -> _Raw | None:
+        """Read, hash and decode one file; the TOML is parsed later (or taken from the cache)."""
         rel = str(path)
         try:
             real = path.resolve()
@@ -148,7 +197,9 @@ class _Loader:
         except OSError as e:
             self.problem(rel, (), f"cannot be read: {e.strerror or e}")
             return None
-        self.hasher.update(os.path.relpath(real, self.real_root).encode() + b"\0" + raw + b"\0")
+        name = os.path.relpath(real, self.real_root)
+        self.hasher.update(name.encode() + b"\0" + raw + b"\0")
+        self.size += len(raw)
         try:
             text = raw.decode("utf-8")
         except UnicodeDecodeError as e:
@@ -156,6 +207,12 @@ class _Loader:
             self.problem(rel, (), f"is not valid UTF-8 (byte {e.start})", "save the file as UTF-8", line=line)
             return None
         self.files[rel] = text
+        return _Raw(path, rel, name, text)
+
+    def parse(self, r: _Raw, cached: dict | None) -> _File | None:
+        if cached is not None:
+            return _File(r.path, r.rel, r.name, r.text, cached[r.name])
+        rel, text = r.rel, r.text
         try:
             data = toml.loads(text)
         except toml.TOMLDecodeError as e:
@@ -172,7 +229,7 @@ class _Loader:
         except RecursionError:
             self.problem(rel, (), "TOML nested too deeply to read")
             return None
-        return _File(path, rel, text, data)
+        return _File(r.path, rel, r.name, text, data)
 
     # -- typed access
     def unknown_keys(self, f: _File, table: dict, allowed, path: tuple, what: str) -> None:
@@ -188,13 +245,13 @@ class _Loader:
                 self.problem(f, path, f"missing required key {key!r}")
             return default
         v = table[key]
-        want = types if isinstance(types, tuple) else (types,)
-        ok = any((isinstance(v, t) and not (t is int and isinstance(v, bool))) for t in want)
-        if not ok:
+        want = types if types.__class__ is tuple else (types,)
+        # TOML gives exactly these types (no subclasses); type(True) is bool, so a flag is no number
+        if type(v) not in want:
             names = " or ".join(_type_name(t()) if t is not bool else "true/false" for t in want)
             self.problem(f, path + (key,), f"expected {names}, got {_type_name(v)}")
             return default
-        if isinstance(v, str) and len(v) > MAX_TEXT:
+        if type(v) is str and len(v) > MAX_TEXT:
             self.problem(f, path + (key,), f"text is {len(v):,} characters; the limit is {MAX_TEXT:,}")
             return default
         return v
@@ -203,22 +260,60 @@ class _Loader:
         s = self.get(f, table, key, str, path, required)
         if s is None:
             return None
-        try:
-            return compile_text(s, self.var_index)
-        except ExprError as e:
-            self.expr_problem(f, path + (key,), e)
+        t = self._texts.get(s)
+        if t is None:
+            try:
+                t = compile_text(s, self.var_index)
+            except ExprError as e:
+                t = e
+            self._texts[s] = t
+        if t.__class__ is ExprError:
+            self.expr_problem(f, path + (key,), t)
             return None
+        return t
 
     def condition(self, f: _File, src, path: tuple):
+        r = self._conds.get(src)
+        if r is None:
+            self._conds[src] = r = self._parse_condition(src)
+        if r.__class__ is tuple:
+            return r
+        if isinstance(r, ExprError):
+            self.expr_problem(f, path, r)
+        else:
+            self.problem(f, path, "expression nested too deeply")
+        return None, None
+
+    def _parse_condition(self, src: str):
         try:
             node = parse_condition(src, self.scope)
-        except ExprError as e:
-            self.expr_problem(f, path, e)
-            return None, None
-        except RecursionError:
+            return (node, compile_node(node))
+        except ExprError as err:
+            return err
+        except RecursionError as err:
+            return err
+
+    def _parse_effect(self, src: str):
+        try:
+            e = parse_effect(src, self.scope)
+            return (e, compile_effect(e))
+        except ExprError as err:
+            return err
+        except RecursionError as err:
+            return err
+
+    def effect(self, f: _File, src: str, path: tuple):
+        """(Effect, compiled run) or None after reporting the problem."""
+        r = self._effects.get(src)
+        if r is None:
+            self._effects[src] = r = self._parse_effect(src)
+        if r.__class__ is tuple:
+            return r
+        if isinstance(r, ExprError):
+            self.expr_problem(f, path, r)
+        else:
             self.problem(f, path, "expression nested too deeply")
-            return None, None
-        return node, compile_node(node)
+        return None
 
     # -- the world
     def run(self) -> World:
@@ -226,9 +321,19 @@ class _Loader:
         wf_path = root / "world.toml"
         if not wf_path.is_file():
             raise WorldError([Problem(str(root), None, "", "has no world.toml", "a world folder holds world.toml and rooms/*.toml; `adventure new PATH` makes one")])
-        wf = self.read(wf_path)
+        wraw = self.read(wf_path)
         room_paths = sorted((root / "rooms").rglob("*.toml")) if (root / "rooms").is_dir() else []
-        room_files = [rf for rf in (self.read(p) for p in room_paths) if rf is not None]
+        room_raws = [r for r in (self.read(p) for p in room_paths) if r is not None]
+        self.content_hash = self.hasher.hexdigest()
+        raws = ([wraw] if wraw is not None else []) + room_raws
+        # every file read: the parsed tables may come from the cache, keyed on the content hash
+        cached = None
+        if self.use_cache and not self.problems and self.size >= cache.MIN_BYTES:
+            cached = cache.read(self.content_hash, [r.name for r in raws])
+        self.from_cache = cached is not None
+        wf = self.parse(wraw, cached) if wraw is not None else None
+        room_files = [rf for rf in (self.parse(r, cached) for r in room_raws) if rf is not None]
+        self.parsed = ([wf] if wf is not None else []) + room_files
         # a room file that failed to read may hold the rooms other files name: don't call those missing
         self.rooms_incomplete = len(room_files) < len(room_paths)
         if wf is None:
@@ -292,7 +397,7 @@ class _Loader:
             if typ == "int" and abs(default) > 2**63 - 1:
                 self.problem(wf, path, "default is outside the 64-bit range")
                 continue
-            vars_.append(StateVar(name, len(vars_), typ, default, lo, hi, wf.rel, wf.loc.line(path), hidden))
+            vars_.append(StateVar(name, len(vars_), typ, default, lo, hi, wf.rel, wf.line(path), hidden))
         self.var_index = {v.name: v.index for v in vars_}
 
         # rooms: collect ids first so expressions and `go` can name any room
@@ -356,7 +461,7 @@ class _Loader:
             elif not last:
                 self.problem(wf, path, f"ending {eid!r} has no 'when' but is not the last ending", "only the last ending may catch everything; add a 'when' or move it last")
             secret = self.get(wf, e, "secret", bool, path, default=False)
-            endings.append(Ending(eid, etitle, etext or Template("", ("",)), node, src or "", test, secret, wf.rel, wf.loc.line(path)))
+            endings.append(Ending(eid, etitle, etext or Template("", ("",)), node, src or "", test, secret, wf.rel, wf.line(path)))
 
         rooms: dict[str, Room] = {}
         for rid, body, rf in raw_rooms:
@@ -369,7 +474,7 @@ class _Loader:
         return World(
             id=wid, title=title, author=author, intro=intro, start=start, unavailable=unavailable,
             vars=tuple(vars_), rooms=rooms, room_order=tuple(room_index), endings=tuple(endings),
-            path=str(root), content_hash=self.hasher.hexdigest(), version=version, scope=self.scope,
+            path=str(root), content_hash=self.content_hash, version=version, scope=self.scope,
             files=self.files,
         )
 
@@ -391,7 +496,7 @@ class _Loader:
                 continue
             node, test = self.condition(rf, src, tp + ("if",))
             if node is not None:
-                text_ifs.append(TextIf(node, src, test, tt, rf.loc.line(tp)))
+                text_ifs.append(TextIf(node, src, test, tt, rf.line(tp)))
         raw_choices = self.get(rf, body, "choice", list, path, default=[])
         if not raw_choices and "choice" not in body:
             self.problem(rf, path, f"room {rid!r} has no choices", f"add [[{rid}.choice]] tables; a room without choices would leave the player stuck")
@@ -414,9 +519,100 @@ class _Loader:
         if text is None:
             return None
         return Room(rid, room_index[rid], title, text, tuple(text_ifs), tuple(choices),
-                    {c.id: c for c in choices}, rf.rel, rf.loc.line(path), split)
+                    {c.id: c for c in choices}, rf.rel, rf.line(path), split)
+
+    def _template(self, s) -> Template | None:
+        """The compiled text of a valid string, or None if `text()` would report a problem."""
+        if type(s) is not str or len(s) > MAX_TEXT:
+            return None
+        t = self._texts.get(s)
+        if t is None:
+            try:
+                t = compile_text(s, self.var_index)
+            except ExprError as e:
+                t = e
+            self._texts[s] = t
+        return None if t.__class__ is ExprError else t
+
+    def choice_fast(self, rid: str, c: dict, cp: tuple, rf: _File, room_index: dict, ending_ids: set) -> Choice | None:
+        """`choice()` for a choice with nothing wrong in it, without the per-key bookkeeping; None
+        when anything is unusual, and then `choice()` does the work and reports the problems."""
+        if not c.keys() <= _CHOICE_KEYS:
+            return None
+        get = c.get
+        texts = self._texts
+        cid = get("id")
+        if type(cid) is not str or len(cid) > MAX_TEXT or not _ID_MATCH(cid):
+            return None
+        say = get("say")
+        say = texts.get(say) if type(say) is str else None
+        if say is None or say.__class__ is not Template:
+            say = self._template(get("say"))
+            if say is None:
+                return None
+        src = get("if")
+        node = test = None
+        if src is not None:
+            if type(src) is not str or len(src) > MAX_TEXT:
+                return None
+            r = self._conds.get(src)
+            if r is None:
+                self._conds[src] = r = self._parse_condition(src)
+            if r.__class__ is not tuple:
+                return None  # failed: the slow path reports it
+            node, test = r
+        show = get("show")
+        if show is not None and show != "hide" and show != "grey":
+            return None
+        once = get("once", False)
+        if once is not False and once is not True:
+            return None
+        raw_do = get("do")
+        if raw_do is None:
+            effects = runs = ()
+        else:
+            if type(raw_do) is str:
+                raw_do = (raw_do,)
+            elif type(raw_do) is not list:
+                return None
+            effects = []
+            runs = []
+            memo = self._effects
+            for e in raw_do:
+                if type(e) is not str or len(e) > MAX_TEXT:
+                    return None
+                r = memo.get(e)
+                if r is None:
+                    memo[e] = r = self._parse_effect(e)
+                if r.__class__ is not tuple:
+                    return None
+                effects.append(r[0])
+                runs.append(r[1])
+            effects = tuple(effects)
+            runs = tuple(runs)
+        reply = None
+        if "reply" in c:
+            reply = self._template(c["reply"])
+            if reply is None:
+                return None
+        go = get("go")
+        if go is not None and (type(go) is not str or len(go) > MAX_TEXT or go not in room_index):
+            return None
+        end = get("end")
+        if end is not None:
+            if end is not True and (type(end) is not str or end not in ending_ids):
+                return None
+            if go is not None:
+                return None
+        elif "end" in c:
+            return None
+        return Choice(cid, rid + "." + cid, rid, say, node, src or "", test, show or self.unavailable,
+                      once, effects, runs, reply, go, end, rf.rel, LazyLine(rf.lines, cp))
 
     def choice(self, rid: str, c: dict, cp: tuple, rf: _File, room_index: dict, ending_ids: set) -> Choice | None:
+        fast = self.choice_fast(rid, c, cp, rf, room_index, ending_ids)
+        if fast is not None:
+            return fast
         n_before = len(self.problems)
         self.unknown_keys(rf, c, CHOICE_KEYS, cp, "a choice")
         cid = self.get(rf, c, "id", str, cp, required=True, default="")
@@ -435,22 +631,23 @@ class _Loader:
         if isinstance(raw_do, str):
             raw_do = [raw_do]
         effects = []
+        runs = []
         for j, e in enumerate(raw_do):
             if not isinstance(e, str):
                 self.problem(rf, cp + ("do",), f"effect {j + 1} is {_type_name(e)}; effects are strings like \"dread += 1\"")
                 continue
-            try:
-                effects.append(parse_effect(e, self.scope))
-            except ExprError as err:
-                self.expr_problem(rf, cp + ("do",), err)
-            except RecursionError:
-                self.problem(rf, cp + ("do",), "expression nested too deeply")
+            r = self.effect(rf, e, cp + ("do",))
+            if r is not None:
+                effects.append(r[0])
+                runs.append(r[1])
         reply = self.text(rf, c, "reply", cp)
         go = self.get(rf, c, "go", str, cp)
         if go is not None and go not in room_index:
             s = did_you_mean(go, room_index)
             self.problem(rf, cp + ("go",), f"room {go!r} does not exist", self.room_hint(s, room_index))
         end = c.get("end")
+        if end is None and "end" in c:  # TOML has no null; a table from the cache might
+            self.problem(rf, cp + ("end",), "expected true or an ending id, got nothing")
         if end is not None:
             if end is True:
                 pass
@@ -467,12 +664,31 @@ class _Loader:
         return Choice(
             id=cid, key=f"{rid}.{cid}", room=rid, say=say, cond=node, cond_source=src or "", test=test,
             show=show or self.unavailable, once=once, effects=tuple(effects),
-            run=tuple(compile_effect(e) for e in effects), reply=reply, go=go, end=end,
-            file=rf.rel, line=rf.loc.line(cp),
+            run=tuple(runs), reply=reply, go=go, end=end,
+            file=rf.rel, line=rf.line(cp),
         )
 
 
 def load_world(path: str | os.PathLike) -> World:
     """Load a world folder (or a shipped world's name). Raises WorldError listing every problem."""
     root = find_world(path)
-    return _Loader(root).run()
+    # the load makes many objects and no garbage cycles: full collections over them are wasted time
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        loader = _Loader(root)
+        try:
+            world = loader.run()
+        except WorldError:
+            if not loader.from_cache:
+                raise
+            # the cached tables do not make a valid world (the cache file was damaged or edited,
+            # since its world loaded without problems when it was written): load from the TOML
+            loader = _Loader(root, use_cache=False)
+            world = loader.run()
+        if not loader.from_cache and loader.size >= cache.MIN_BYTES:
+            cache.write(loader.content_hash, {f.name: f.data for f in loader.parsed})
+        return world
+    finally:
+        if enabled:
+            gc.enable()

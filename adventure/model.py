@@ -6,106 +6,172 @@ import hashlib
 import json
 from typing import Callable
 
-import attrs
-
+from ._record import LazyLine, Record
 from .expr import Effect, Node, Scope
 from .text import Template
 
 __all__ = ["StateVar", "TextIf", "Choice", "Room", "Ending", "World", "State", "Env"]
 
 
-@attrs.frozen
-class StateVar:
-    """A declared flag (type 'bool') or counter (type 'int'), with its default and bounds."""
-
-    name: str
-    index: int
-    type: str
-    default: bool | int
-    lo: int | None = None
-    hi: int | None = None
-    file: str = ""
-    line: int | None = None
-    hidden: bool = False  # changes are not shown to the player (still in events, saves, :state)
+def _line(self):
+    v = self._line
+    if v.__class__ is LazyLine:
+        v = self._line = v.resolve()
+    return v
 
 
-@attrs.frozen
-class TextIf:
-    cond: Node
-    source: str
-    test: Callable = attrs.field(eq=False, repr=False)
-    text: Template
-    line: int | None = None
+class StateVar(Record):
+    """A declared flag (type 'bool') or counter (type 'int'), with its default and bounds.
+
+    `hidden`: changes are not shown to the player (still in events, saves, :state)."""
+
+    __slots__ = ("name", "index", "type", "default", "lo", "hi", "file", "_line", "hidden", "_h")
+    _fields = ("name", "index", "type", "default", "lo", "hi", "file", "line", "hidden")
+
+    def __init__(self, name: str, index: int, type: str, default: bool | int, lo: int | None = None,
+                 hi: int | None = None, file: str = "", line: int | None = None, hidden: bool = False):
+        self.name = name
+        self.index = index
+        self.type = type
+        self.default = default
+        self.lo = lo
+        self.hi = hi
+        self.file = file
+        self._line = line
+        self.hidden = hidden
+
+    line = property(_line)
 
 
-@attrs.frozen
-class Choice:
+class TextIf(Record):
+    __slots__ = ("cond", "source", "test", "text", "_line", "_h")
+    _fields = ("cond", "source", "test", "text", "line")
+    _eq = ("cond", "source", "text", "line")
+
+    def __init__(self, cond: Node, source: str, test: Callable, text: Template, line: int | None = None):
+        self.cond = cond
+        self.source = source
+        self.test = test
+        self.text = text
+        self._line = line
+
+    line = property(_line)
+
+
+class Choice(Record):
     """One option in a room. `key` ("room.id") names it uniquely across the world."""
 
-    id: str
-    key: str
-    room: str
-    say: Template
-    cond: Node | None
-    cond_source: str
-    test: Callable | None = attrs.field(eq=False, repr=False)
-    show: str  # "hide" or "grey"
-    once: bool
-    effects: tuple[Effect, ...]
-    run: tuple[Callable, ...] = attrs.field(eq=False, repr=False)
-    reply: Template | None
-    go: str | None
-    end: bool | str | None
-    file: str = ""
-    line: int | None = None
+    __slots__ = ("id", "key", "room", "say", "cond", "cond_source", "test", "show", "once", "effects",
+                 "run", "reply", "go", "end", "file", "_line", "writes", "_h")
+    _fields = ("id", "key", "room", "say", "cond", "cond_source", "test", "show", "once", "effects",
+               "run", "reply", "go", "end", "file", "line")
+    _eq = ("id", "key", "room", "say", "cond", "cond_source", "show", "once", "effects", "reply",
+           "go", "end", "file", "line")
+
+    def __init__(self, id: str, key: str, room: str, say: Template, cond: Node | None, cond_source: str,
+                 test: Callable | None, show: str, once: bool, effects: tuple[Effect, ...],
+                 run: tuple[Callable, ...], reply: Template | None, go: str | None,
+                 end: bool | str | None, file: str = "", line: int | None = None):
+        self.id = id
+        self.key = key
+        self.room = room
+        self.say = say
+        self.cond = cond
+        self.cond_source = cond_source
+        self.test = test
+        self.show = show  # "hide" or "grey"
+        self.once = once
+        self.effects = effects
+        self.run = run
+        self.reply = reply
+        self.go = go
+        self.end = end
+        self.file = file
+        self._line = line
+        # the slots its effects write, in declaration order: only these can change on a step
+        self.writes = tuple(sorted({e.var.index for e in effects}))
+
+    line = property(_line)
 
 
-@attrs.frozen
-class Room:
-    id: str
-    index: int
-    title: str
-    text: Template
-    text_if: tuple[TextIf, ...]
-    choices: tuple[Choice, ...]
-    by_id: dict[str, Choice] = attrs.field(eq=False, repr=False)
-    file: str = ""
-    line: int | None = None
-    split: bool = False
+class Room(Record):
+    __slots__ = ("id", "index", "title", "text", "text_if", "choices", "by_id", "file", "_line", "split", "_h")
+    _fields = ("id", "index", "title", "text", "text_if", "choices", "by_id", "file", "line", "split")
+    _eq = ("id", "index", "title", "text", "text_if", "choices", "file", "line", "split")
+
+    def __init__(self, id: str, index: int, title: str, text: Template, text_if: tuple[TextIf, ...],
+                 choices: tuple[Choice, ...], by_id: dict[str, Choice], file: str = "",
+                 line: int | None = None, split: bool = False):
+        self.id = id
+        self.index = index
+        self.title = title
+        self.text = text
+        self.text_if = text_if
+        self.choices = choices
+        self.by_id = by_id
+        self.file = file
+        self._line = line
+        self.split = split
+
+    line = property(_line)
 
 
-@attrs.frozen
-class Ending:
-    id: str
-    title: str
-    text: Template
-    when: Node | None
-    when_source: str
-    test: Callable | None = attrs.field(eq=False, repr=False)
-    secret: bool = False
-    file: str = ""
-    line: int | None = None
+class Ending(Record):
+    __slots__ = ("id", "title", "text", "when", "when_source", "test", "secret", "file", "_line", "_h")
+    _fields = ("id", "title", "text", "when", "when_source", "test", "secret", "file", "line")
+    _eq = ("id", "title", "text", "when", "when_source", "secret", "file", "line")
+
+    def __init__(self, id: str, title: str, text: Template, when: Node | None, when_source: str,
+                 test: Callable | None, secret: bool = False, file: str = "", line: int | None = None):
+        self.id = id
+        self.title = title
+        self.text = text
+        self.when = when
+        self.when_source = when_source
+        self.test = test
+        self.secret = secret
+        self.file = file
+        self._line = line
+
+    line = property(_line)
 
 
-@attrs.frozen
-class World:
+class World(Record):
     """A loaded world. Built once by the loader; never changes."""
 
-    id: str
-    title: str
-    author: str
-    intro: Template | None
-    start: str
-    unavailable: str
-    vars: tuple[StateVar, ...]
-    rooms: dict[str, Room] = attrs.field(repr=False)
-    room_order: tuple[str, ...]
-    endings: tuple[Ending, ...] = attrs.field(repr=False)
-    path: str
-    content_hash: str
-    version: str = ""
-    scope: Scope | None = attrs.field(default=None, eq=False, repr=False)
-    files: dict[str, str] = attrs.field(factory=dict, eq=False, repr=False)
+    __slots__ = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
+                 "endings", "path", "content_hash", "version", "scope", "files", "_endings_by_id",
+                 "_defaults", "__weakref__")
+    _fields = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
+               "endings", "path", "content_hash", "version", "scope", "files")
+    _eq = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
+           "endings", "path", "content_hash", "version")
+    _repr = ("id", "title", "author", "intro", "start", "unavailable", "vars", "room_order", "path",
+             "content_hash", "version")
+
+    def __init__(self, id: str, title: str, author: str, intro: Template | None, start: str,
+                 unavailable: str, vars: tuple[StateVar, ...], rooms: dict[str, Room],
+                 room_order: tuple[str, ...], endings: tuple[Ending, ...], path: str, content_hash: str,
+                 version: str = "", scope: Scope | None = None, files: dict[str, str] | None = None):
+        self.id = id
+        self.title = title
+        self.author = author
+        self.intro = intro
+        self.start = start
+        self.unavailable = unavailable
+        self.vars = vars
+        self.rooms = rooms
+        self.room_order = room_order
+        self.endings = endings
+        self.path = path
+        self.content_hash = content_hash
+        self.version = version
+        self.scope = scope
+        self.files = {} if files is None else files
+        self._endings_by_id = {}
+        for e in endings:
+            self._endings_by_id.setdefault(e.id, e)
+        self._defaults = tuple(v.default for v in vars)
 
     def var(self, name: str) -> StateVar:
         for v in self.vars:
@@ -114,18 +180,17 @@ class World:
         raise KeyError(name)
 
     def ending(self, ending_id: str) -> Ending:
-        for e in self.endings:
-            if e.id == ending_id:
-                return e
-        raise KeyError(ending_id)
+        e = self._endings_by_id.get(ending_id)
+        if e is None:
+            raise KeyError(ending_id)
+        return e
 
     @property
     def defaults(self) -> tuple:
-        return tuple(v.default for v in self.vars)
+        return self._defaults
 
 
-@attrs.frozen
-class State:
+class State(Record):
     """Everything that changes during a game, as a small immutable value.
 
     values: the declared flags and counters, in declaration order
@@ -136,13 +201,21 @@ class State:
     ending: the ending reached, or None while the game goes on
     """
 
-    room: str
-    values: tuple
-    visits: tuple
-    used: frozenset = frozenset()
-    turn: int = 0
-    rng: int = 0
-    ending: str | None = None
+    __slots__ = ("room", "values", "visits", "used", "turn", "rng", "ending")
+    _fields = __slots__
+
+    def __init__(self, room: str, values: tuple, visits: tuple, used: frozenset = frozenset(),
+                 turn: int = 0, rng: int = 0, ending: str | None = None):
+        self.room = room
+        self.values = values
+        self.visits = visits
+        self.used = used
+        self.turn = turn
+        self.rng = rng
+        self.ending = ending
+
+    def _key(self) -> tuple:
+        return (self.room, self.values, self.visits, self.used, self.turn, self.rng, self.ending)
 
     def to_json(self) -> dict:
         return {

@@ -3,10 +3,8 @@
 from __future__ import annotations
 
 import re
-import textwrap
 
-import attrs
-
+from ._record import Record
 from .errors import ExprError
 
 # C0 controls except newline and tab, DEL, C1 controls, and the bidirectional overrides that can
@@ -16,20 +14,33 @@ _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
 
 def clean(s: str) -> str:
     """Neutralise anything in world text that a terminal would act on instead of print."""
+    if s.isprintable():  # no control, format (bidi) or line/paragraph characters: nothing to do
+        return s
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     return _CONTROL.sub("", s)
 
 
-@attrs.frozen
-class Template:
-    """A text with `{name}` slots, compiled once at load time."""
+class Template(Record):
+    """A text with `{name}` slots, compiled once at load time.
 
-    source: str
-    parts: tuple  # str pieces and int slots (indices into State.values)
+    parts: str pieces and int slots (indices into State.values)"""
+
+    __slots__ = ("source", "parts", "_const", "_h")
+    _fields = ("source", "parts")
+
+    def _key(self) -> tuple:
+        return (self.source, self.parts)
+
+    def __init__(self, source: str, parts: tuple):
+        self.source = source
+        self.parts = parts
+        # the text itself when it has no slot (most texts): render returns it at once
+        self._const = "".join(parts) if all(p.__class__ is str for p in parts) else None
 
     def render(self, values) -> str:
-        if len(self.parts) == 1 and isinstance(self.parts[0], str):
-            return self.parts[0]
+        c = self._const
+        if c is not None:
+            return c
         out = []
         for p in self.parts:
             if isinstance(p, str):
@@ -50,6 +61,8 @@ _PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 def compile_text(src: str, var_index: dict[str, int]) -> Template:
     """Parse `{name}` slots. Unknown names and stray braces raise ExprError with a position."""
     src = clean(src)
+    if "{" not in src and "}" not in src:  # most texts have no slot: nothing to parse
+        return Template(src, (src,))
     parts: list = []
     buf: list[str] = []
     pos = 0
@@ -93,10 +106,52 @@ def paragraphs(s: str) -> list[str]:
     return out
 
 
+_WRAPPED: dict[tuple[str, int], str] = {}
+_TEXTWRAP_SPACE = frozenset("\t\n\x0b\x0c\r")  # what textwrap splits on, besides " "
+
+
+def _fill(p: str, width: int) -> str:
+    """`textwrap.fill(p, width, break_on_hyphens=False)`, by a greedy loop when that gives the same
+    lines: words apart by single spaces, none longer than the width. Otherwise textwrap itself."""
+    if "  " in p or not _TEXTWRAP_SPACE.isdisjoint(p):
+        return _textwrap_fill(p, width)
+    words = p.split(" ")
+    lines = []
+    cur: list[str] = []
+    n = -1
+    for w in words:
+        lw = len(w)
+        if lw > width:
+            return _textwrap_fill(p, width)
+        if n + 1 + lw <= width:
+            cur.append(w)
+            n += 1 + lw
+        else:
+            lines.append(" ".join(cur))
+            cur = [w]
+            n = lw
+    if cur:
+        lines.append(" ".join(cur))
+    return "\n".join(lines)
+
+
+def _textwrap_fill(p: str, width: int) -> str:
+    import textwrap
+
+    return textwrap.fill(p, width, break_on_hyphens=False)
+
+
 def wrap(s: str, width: int = 78) -> str:
     """Wrap text to `width`, keeping paragraphs apart."""
     width = max(20, width)
-    return "\n\n".join(textwrap.fill(p, width, break_on_hyphens=False) for p in paragraphs(s))
+    key = (s, width)
+    out = _WRAPPED.get(key)
+    if out is None:
+        out = "\n\n".join(_fill(p, width) for p in paragraphs(s))
+        if len(_WRAPPED) >= 4096:  # room texts repeat in a game; keep the memo bounded
+            _WRAPPED.clear()
+        _WRAPPED[key] = out
+    return out
 
 
 def word_count(s: str) -> int:

@@ -21,3 +21,17 @@ def write_world(root: Path, world_toml: str, rooms: dict[str, str]) -> Path:
     for name, text in rooms.items():
         (root / "rooms" / f"{name}.toml").write_text(text)
     return root
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_parse_cache(tmp_path_factory):
+    """Keep the test suite off the user's parse cache (~/.cache/adventure)."""
+    import os
+
+    old = os.environ.get("ADVENTURE_CACHE_DIR")
+    os.environ["ADVENTURE_CACHE_DIR"] = str(tmp_path_factory.mktemp("parse-cache"))
+    yield
+    if old is None:
+        os.environ.pop("ADVENTURE_CACHE_DIR", None)
+    else:
+        os.environ["ADVENTURE_CACHE_DIR"] = old
