@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-import attrs
+from ._record import Record
 
 __all__ = [
     "AdventureError",
@@ -19,15 +19,20 @@ class AdventureError(Exception):
     """Base of every error the engine raises on bad input. Its str() is the message for users."""
 
 
-@attrs.frozen
-class Problem:
+class Problem(Record):
     """One thing wrong with a world: where it is, what is wrong, and a hint to fix it."""
 
-    file: str
-    line: int | None
-    key: str
-    message: str
-    hint: str = ""
+    __slots__ = _fields = ("file", "line", "key", "message", "hint")
+
+    def __init__(self, file: str, line: int | None, key: str, message: str, hint: str = ""):
+        self.file = file
+        self.line = line
+        self.key = key
+        self.message = message
+        self.hint = hint
+
+    def to_json(self) -> dict:
+        return {f: getattr(self, f) for f in self._fields}
 
     def __str__(self) -> str:
         where = f"{self.file}:{self.line}" if self.line else self.file

@@ -15,8 +15,8 @@ import tempfile
 import time
 from pathlib import Path
 
-import attrs
 
+from ._record import Record
 from .errors import ChoiceError, SaveError
 from .game import Game
 from .model import World
@@ -154,11 +154,15 @@ def read_save(path: Path) -> dict:
     return doc
 
 
-@attrs.frozen
-class LoadReport:
-    game: Game
-    migrated: bool
-    note: str
+class LoadReport(Record):
+    """A loaded game, whether its log had to be replayed on an edited world, and what changed."""
+
+    __slots__ = _fields = ("game", "migrated", "note")
+
+    def __init__(self, game: Game, migrated: bool, note: str):
+        self.game = game
+        self.migrated = migrated
+        self.note = note
 
 
 def load_game(path: Path, world: World) -> LoadReport:

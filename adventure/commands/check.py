@@ -9,7 +9,6 @@ from __future__ import annotations
 import json
 import sys
 
-import attrs
 
 DEFAULT_MAX_STATES = 500_000
 DEFAULT_MAX_SECONDS = 60.0
@@ -50,7 +49,7 @@ def run(args) -> int:
         world = load_world(args.world)
     except WorldError as e:
         if args.json:
-            print(json.dumps({"ok": False, "errors": [attrs.asdict(p) for p in e.problems]}, indent=1))
+            print(json.dumps({"ok": False, "errors": [p.to_json() for p in e.problems]}, indent=1))
         else:
             for p in e.problems:
                 print(p, file=sys.stderr)
