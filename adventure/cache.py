@@ -25,8 +25,9 @@ import hashlib
 import json
 import os
 import stat
-import tempfile
 from pathlib import Path
+
+from .fileio import atomic_write
 
 __all__ = ["MIN_BYTES", "FORMAT", "cache_dir", "read", "write"]
 
@@ -148,16 +149,6 @@ def write(content_hash: str, files: dict) -> None:
         header = json.dumps({"format": FORMAT, "engine": _version(), "hash": content_hash,
                              "checksum": _checksum(body)})
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".tmp-", suffix=".json")
-        try:
-            with os.fdopen(fd, "w", encoding="utf-8") as f:
-                f.write(header + "\n" + body)
-            os.replace(tmp, path)
-        except BaseException:
-            try:
-                os.unlink(tmp)
-            except OSError:
-                pass
-            raise
+        atomic_write(path, (header + "\n" + body).encode("utf-8"))
     except (OSError, ValueError, RecursionError):
         pass

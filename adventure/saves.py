@@ -11,13 +11,13 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 import time
 from pathlib import Path
 
 
 from ._record import Record
 from .errors import ChoiceError, SaveError
+from .fileio import atomic_write
 from .game import Game
 from .model import World
 
@@ -58,35 +58,6 @@ def slot_path(root: Path, world: World, slot: str) -> Path:
     if not SLOT.match(slot or ""):
         raise SaveError(f"bad save name {slot!r}: use up to 64 letters, digits, '-' and '_'")
     return Path(root) / world.id / f"{slot}.json"
-
-
-def atomic_write(path: Path, data: bytes) -> None:
-    """Write to a temporary file beside `path`, flush it to disk, then rename it into place.
-
-    A crash at any moment leaves either the old file or the new one, never a mixture.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
-    try:
-        dfd = os.open(path.parent, os.O_RDONLY)
-        try:
-            os.fsync(dfd)
-        finally:
-            os.close(dfd)
-    except OSError:  # pragma: no cover - some filesystems refuse directory fsync
-        pass
 
 
 def save_blob(game: Game, slot: str) -> bytes:
