@@ -200,14 +200,15 @@ class Gallery:
             pass  # no gallery yet, or a damaged one: start empty, rewrite on the next ending
 
     def record(self, ending_id: str) -> bool:
-        """Note an ending as seen; True if it is new."""
+        """Note an ending as seen; True if it is new. Raises SaveError if it cannot be kept on
+        disk (it still counts as seen for this session, and the next ending tries again)."""
         if ending_id in self.seen:
             return False
         self.seen[ending_id] = time.strftime("%Y-%m-%d")
         try:
             atomic_write(self.path, (json.dumps({"world": self.world.id, "seen": self.seen}, indent=1) + "\n").encode())
-        except OSError:
-            pass
+        except OSError as e:
+            raise SaveError(f"could not keep the endings gallery in {self.path}: {e.strerror or e}") from None
         return True
 
     def lines(self) -> list[str]:

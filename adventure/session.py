@@ -188,8 +188,11 @@ class Session:
             return [("error", str(e))]
         out = event_blocks(events)
         if self.game.over:
-            if self.gallery.record(self.game.state.ending):
-                out.append(("info", "A new ending for your gallery (:endings)."))
+            try:
+                if self.gallery.record(self.game.state.ending):
+                    out.append(("info", "A new ending for your gallery (:endings)."))
+            except SaveError as e:
+                out.append(("error", str(e)))
         out.extend(self._autosave())
         return out + self.choice_blocks()
 

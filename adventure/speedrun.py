@@ -10,7 +10,7 @@ import time
 from pathlib import Path
 
 from .engine import RoomEntered, start, step
-from .errors import AdventureError, ChoiceError
+from .errors import AdventureError, ChoiceError, SaveError
 from .model import World
 from .replay import ReplayWriter, replay_dir
 from .session import Block, Session, event_blocks
@@ -144,7 +144,10 @@ class SpeedrunSession(Session):
         if self.game.over:
             ending = self.game.state.ending
             self.endings.append(ending)
-            self.gallery.record(ending)
+            try:
+                self.gallery.record(ending)
+            except SaveError as e:
+                blocks.append(("error", str(e)))  # the run goes on; its replay is what matters
             self.writer.split(f"ending:{ending}", tg, tr)
             if self.category == "all" and not all(e.id in self.endings for e in self.world.endings):
                 self.writer.restart(tg, tr)

@@ -58,3 +58,17 @@ def test_hidden_changes_are_not_announced(tmp_path):
     (w / "world.toml").write_text(wt.replace('[world]\n', '[world]\nshow_changes = false\n'))
     s = Session(load_world(w), tmp_path / "saves", autosave=False)
     assert "gull_fed" not in texts(s.handle("gull"))
+
+
+def test_a_gallery_that_cannot_be_written_says_so(tutorial, tmp_path, monkeypatch):
+    import adventure.saves as saves
+
+    def full(*a):
+        raise OSError(28, "No space left on device")
+    monkeypatch.setattr(saves, "atomic_write", full)
+    s = Session(tutorial, tmp_path, autosave=False)
+    s.handle("climb")
+    s.handle("keep")
+    out = texts(s.handle("wait"))
+    assert "Lights Out" in out and "could not keep the endings gallery" in out and "No space left" in out
+    assert "dark" in s.gallery.seen  # still counted for this session
