@@ -272,47 +272,46 @@ class _Loader:
             return None
         return t
 
-    def condition(self, f: _File, src, path: tuple):
+    def _parsed_condition(self, src: str):
+        """(node, test) or the error, parsed once per distinct source in this load."""
         r = self._conds.get(src)
         if r is None:
-            self._conds[src] = r = self._parse_condition(src)
-        if r.__class__ is tuple:
-            return r
-        if isinstance(r, ExprError):
-            self.expr_problem(f, path, r)
+            self._conds[src] = r = self._parse(parse_condition, compile_node, src)
+        return r
+
+    def _parsed_effect(self, src: str):
+        """(Effect, run) or the error, parsed once per distinct source in this load."""
+        r = self._effects.get(src)
+        if r is None:
+            self._effects[src] = r = self._parse(parse_effect, compile_effect, src)
+        return r
+
+    def _parse(self, parse, compile_, src: str):
+        try:
+            x = parse(src, self.scope)
+            return (x, compile_(x))
+        except (ExprError, RecursionError) as err:
+            return err
+
+    def _report(self, f: _File, path: tuple, err) -> None:
+        if isinstance(err, ExprError):
+            self.expr_problem(f, path, err)
         else:
             self.problem(f, path, "expression nested too deeply")
+
+    def condition(self, f: _File, src, path: tuple):
+        r = self._parsed_condition(src)
+        if r.__class__ is tuple:
+            return r
+        self._report(f, path, r)
         return None, None
-
-    def _parse_condition(self, src: str):
-        try:
-            node = parse_condition(src, self.scope)
-            return (node, compile_node(node))
-        except ExprError as err:
-            return err
-        except RecursionError as err:
-            return err
-
-    def _parse_effect(self, src: str):
-        try:
-            e = parse_effect(src, self.scope)
-            return (e, compile_effect(e))
-        except ExprError as err:
-            return err
-        except RecursionError as err:
-            return err
 
     def effect(self, f: _File, src: str, path: tuple):
         """(Effect, compiled run) or None after reporting the problem."""
-        r = self._effects.get(src)
-        if r is None:
-            self._effects[src] = r = self._parse_effect(src)
+        r = self._parsed_effect(src)
         if r.__class__ is tuple:
             return r
-        if isinstance(r, ExprError):
-            self.expr_problem(f, path, r)
-        else:
-            self.problem(f, path, "expression nested too deeply")
+        self._report(f, path, r)
         return None
 
     # -- the world
@@ -555,9 +554,7 @@ class _Loader:
         if src is not None:
             if type(src) is not str or len(src) > MAX_TEXT:
                 return None
-            r = self._conds.get(src)
-            if r is None:
-                self._conds[src] = r = self._parse_condition(src)
+            r = self._parsed_condition(src)
             if r.__class__ is not tuple:
                 return None  # failed: the slow path reports it
             node, test = r
@@ -577,13 +574,10 @@ class _Loader:
                 return None
             effects = []
             runs = []
-            memo = self._effects
             for e in raw_do:
                 if type(e) is not str or len(e) > MAX_TEXT:
                     return None
-                r = memo.get(e)
-                if r is None:
-                    memo[e] = r = self._parse_effect(e)
+                r = self._parsed_effect(e)
                 if r.__class__ is not tuple:
                     return None
                 effects.append(r[0])
