@@ -12,7 +12,7 @@ The names below are imported on first use (PEP 562), so that `python -m adventur
 the modules of the command it runs.
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 # public name -> (module, attribute in it)
 _LAZY = {

@@ -106,8 +106,10 @@ def _room_text(world: World, room_id: str, values, env: Env) -> str:
 
 def start(world: World, seed: int = 0) -> Outcome:
     """A new game: the start room entered once, values at their defaults."""
-    visits = [0] * len(world.room_order)
-    visits[world.rooms[world.start].index] = 1
+    visits = [0] * len(world.tracked)
+    slot = world.rooms[world.start].vslot
+    if slot >= 0:
+        visits[slot] = 1
     state = State(world.start, world.defaults, tuple(visits), frozenset(), 0, seed_state(seed), None)
     events = []
     if world.intro is not None or world.title:
@@ -208,10 +210,12 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
     elif c.go is not None:
         room_id = c.go
         target = world.rooms[room_id]
-        vl = list(visits)
-        vl[target.index] += 1
-        visits = tuple(vl)
-        env.visits = visits
+        slot = target.vslot
+        if slot >= 0:  # only rooms whose visits some expression reads are counted
+            vl = list(visits)
+            vl[slot] += 1
+            visits = tuple(vl)
+            env.visits = visits
         events.append(RoomEntered(target.id, target.title, _room_text(world, room_id, values, env)))
     new = State(room_id, values, visits, used, turn, env.rng, ending)
     return Outcome(new, tuple(events))

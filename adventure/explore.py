@@ -147,12 +147,12 @@ class Abstraction:
     @classmethod
     def exact(cls, world: World) -> "Abstraction":
         """Track every count exactly (the engine's own State); for tests."""
-        return cls({i: None for i in range(len(world.room_order))}, None)
+        return cls({i: None for i in range(len(world.tracked))}, None)
 
     def describe(self, world: World) -> str:
         parts = []
         for i, cap in sorted(self.visits.items()):
-            parts.append(f"visits.{world.room_order[i]}" + (f" capped at {cap}" if cap is not None else " exact"))
+            parts.append(f"visits.{world.tracked[i]}" + (f" capped at {cap}" if cap is not None else " exact"))
         if self.turn is not False:
             parts.append("turn" + (f" capped at {self.turn}" if self.turn is not None else " exact"))
         return ", ".join(parts) or "no counts read"
@@ -167,6 +167,7 @@ class _Codec:
 
     def __init__(self, world: World, ab: Abstraction, n_once: int, with_rng: bool):
         self.n_rooms = len(world.room_order)
+        self.n_slots = len(world.tracked)
         self.n_vars = len(world.vars)
         shift = max(1, (self.n_rooms - 1).bit_length())
         self.room_mask = (1 << shift) - 1
@@ -284,7 +285,7 @@ class _Codec:
             values[i] = bool((x >> sh) & 1)
         for i, lo, sh, mask in self.bounded:
             values[i] = ((x >> sh) & mask) + lo
-        visits = [0] * self.n_rooms
+        visits = [0] * self.n_slots
         for r, sh, mask in self.vcap:
             visits[r] = (x >> sh) & mask
         turn = rng = 0
@@ -497,21 +498,23 @@ class Explorer:
         self.track_rng = seed is not None and any(c.dice for c in self.by_g)
         self.rng0 = seed_state(seed) if seed is not None else 0
         self.codec = _Codec(world, self.ab, len(self.once_keys), self.track_rng)
-        self.vcap = {r: cap for r, cap in self.ab.visits.items()}
+        self.vcap = {r: cap for r, cap in self.ab.visits.items()}  # by slot in State.visits
+        self.room_slot = [world.rooms[rid].vslot for rid in self.room_ids]
         self.turn_cap = self.ab.turn  # False, None or an int
 
     # -- conversions (for tests and routes)
     def start_key(self):
         world = self.world
-        visits = [0] * len(self.room_ids)
+        visits = [0] * len(world.tracked)
         s = self.rix[world.start]
-        if s in self.vcap:
-            visits[s] = 1 if self.vcap[s] is None else min(1, self.vcap[s])
+        v = world.rooms[world.start].vslot
+        if v in self.vcap:
+            visits[v] = 1 if self.vcap[v] is None else min(1, self.vcap[v])
         rng = seed_state(self.seed) if self.seed is not None else 0
         return self.codec.encode(s, world.defaults, visits, 0, 0, rng)
 
     def from_state(self, st: State):
-        visits = [0] * len(self.room_ids)
+        visits = [0] * len(self.world.tracked)
         for r, cap in self.vcap.items():
             visits[r] = st.visits[r] if cap is None else min(st.visits[r], cap)
         turn = 0 if self.turn_cap is False else st.turn if self.turn_cap is None else min(st.turn, self.turn_cap)
@@ -622,11 +625,12 @@ class Explorer:
             if c.go >= 0:
                 dest = c.go
                 up.append((codec.room_field, dest))
-                cap = self.vcap.get(dest, False)
-                if cap is not False and (cap is None or visits[dest] < cap):
+                slot = self.room_slot[dest]
+                cap = self.vcap.get(slot, False)
+                if cap is not False and (cap is None or visits[slot] < cap):
                     vis = list(visits)
-                    vis[dest] += 1
-                    up.append((codec.visit_field[dest], vis[dest]))
+                    vis[slot] += 1
+                    up.append((codec.visit_field[slot], vis[slot]))
             for vals, rng2 in outs:
                 if c.end is not None:
                     ending = self._resolve(_Env(vals, visits, turn2), conds) if c.end is True else c.end

@@ -90,13 +90,19 @@ class Var(Record):
 
 
 class Scope(Record):
-    """The names an expression may use: declared state (name -> Var) and room ids (name -> index)."""
+    """The names an expression may use: declared state (name -> Var) and room ids (name -> index).
 
-    __slots__ = _fields = ("vars", "rooms")
+    slots: room id -> its slot in `State.visits`. Only rooms whose visits some expression reads are
+    counted (copying one count per room on every move costs too much in big worlds), so the loader
+    passes an empty dict and the parser gives each room a slot when an expression first names it.
+    Without `slots`, every room is counted, in its own index (for tests and tools)."""
 
-    def __init__(self, vars: dict[str, Var], rooms: dict[str, int]):
+    __slots__ = _fields = ("vars", "rooms", "slots")
+
+    def __init__(self, vars: dict[str, Var], rooms: dict[str, int], slots: dict[str, int] | None = None):
         self.vars = vars
         self.rooms = rooms
+        self.slots = dict(rooms) if slots is None else slots
 
 
 class _Parser:
@@ -245,7 +251,11 @@ class _Parser:
                     self.fail("expected a room id after 'visits.'", r.pos)
                 if r.text not in self.scope.rooms:
                     self.fail(f"unknown room {r.text!r}" + _hint(r.text, self.scope.rooms), r.pos)
-                return Node("visits", value=self.scope.rooms[r.text], type="int", start=t.pos, end=r.pos + len(r.text))
+                slots = self.scope.slots
+                slot = slots.get(r.text)
+                if slot is None:
+                    slot = slots[r.text] = len(slots)
+                return Node("visits", value=slot, type="int", start=t.pos, end=r.pos + len(r.text))
             if name in FUNCS:
                 return self.call(t)
             if name in KEYWORDS:

@@ -6,13 +6,16 @@ engine functions and adds only bookkeeping; it does no I/O.
 
 from __future__ import annotations
 
-from .engine import Option, describe, options, start, step
+from .engine import Option, RoomEntered, describe, options, replay, start, step
 from .errors import ChoiceError, SaveError
 from .model import State, World
 
-__all__ = ["Game", "STATE_FORMAT"]
+__all__ = ["Game", "STATE_FORMAT", "STATE_VERSION", "v1_state_hash"]
 
 STATE_FORMAT = "adventure-state"
+# 2: State.visits counts only the rooms that expressions read (format 1 counted every room, so
+# its state hashes differ; `v1_state_hash` still checks them)
+STATE_VERSION = 2
 
 
 class Game:
@@ -56,7 +59,7 @@ class Game:
 
     def get_state(self) -> dict:
         """The game as a JSON-able dict: world, seed, the log of moves, the state and its hash."""
-        return {"format": STATE_FORMAT, "version": 1,
+        return {"format": STATE_FORMAT, "version": STATE_VERSION,
                 "world": {"id": self.world.id, "hash": self.world.content_hash},
                 "seed": self.seed, "log": list(self.log),
                 "state": self.state.to_json(), "state_hash": self.state.hash()}
@@ -82,7 +85,11 @@ class Game:
             history = self._replayed(seed, log)
         except ChoiceError as e:
             raise SaveError(f"game state does not replay: {str(e)[:200]}") from None
-        if history[-1].hash() != want:
+        if doc.get("version", STATE_VERSION) < 2:
+            got = v1_state_hash(self.world, seed, log)
+        else:
+            got = history[-1].hash()
+        if got != want:
             raise SaveError("game state does not replay: its moves lead to another state than the one it "
                             "records (edited, or made with another version of the world)")
         self.seed, self.opening, self.history, self.log = seed, start(self.world, seed).events, history, list(log)
@@ -159,3 +166,22 @@ class Game:
         self.history = history
         self.log = list(moves)
         self.events = self.describe()
+
+
+def v1_state_hash(world: World, seed: int, log) -> str:
+    """The hash format 1 gave the state that `log` reaches: it counted the entries into every room
+    (every RoomEntered event, the start room's included), where format 2 counts only the rooms
+    that expressions read. Lets saves and states written by format 1 still be checked."""
+    import hashlib
+    import json
+
+    out = replay(world, log, seed)
+    visits = [0] * len(world.room_order)
+    for ev in out.events:
+        if ev.__class__ is RoomEntered:
+            visits[world.rooms[ev.room].index] += 1
+    st = out.state
+    doc = {"room": st.room, "values": list(st.values), "visits": visits, "used": sorted(st.used),
+           "turn": st.turn, "rng": st.rng, "ending": st.ending}
+    blob = json.dumps(doc, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]

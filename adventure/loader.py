@@ -422,7 +422,7 @@ class _Loader:
             self.problem(wf, (), f"{len(raw_rooms):,} rooms; the limit is {MAX_ROOMS:,}")
             raise WorldError(self.sorted_problems())
         room_index = {rid: i for i, (rid, _, _) in enumerate(raw_rooms)}
-        self.scope = Scope({v.name: Var(v.index, v.type, v.lo, v.hi) for v in vars_}, room_index)
+        self.scope = Scope({v.name: Var(v.index, v.type, v.lo, v.hi) for v in vars_}, room_index, {})
 
         if start and start not in room_index:
             s = did_you_mean(start, room_index)

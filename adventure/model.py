@@ -95,7 +95,8 @@ class Choice(Record):
 
 
 class Room(Record):
-    __slots__ = ("id", "index", "title", "text", "text_if", "choices", "by_id", "file", "_line", "split", "_h")
+    __slots__ = ("id", "index", "title", "text", "text_if", "choices", "by_id", "file", "_line", "split",
+                 "vslot", "_h")
     _fields = ("id", "index", "title", "text", "text_if", "choices", "by_id", "file", "line", "split")
     _eq = ("id", "index", "title", "text", "text_if", "choices", "file", "line", "split")
 
@@ -112,6 +113,8 @@ class Room(Record):
         self.file = file
         self._line = line
         self.split = split
+        # this room's slot in State.visits, or -1 when no expression reads its visits (set by World)
+        self.vslot = index
 
     line = property(_line)
 
@@ -141,7 +144,7 @@ class World(Record):
 
     __slots__ = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
                  "endings", "path", "content_hash", "version", "scope", "files", "_endings_by_id",
-                 "_defaults", "__weakref__")
+                 "_defaults", "tracked", "__weakref__")
     _fields = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
                "endings", "path", "content_hash", "version", "scope", "files")
     _eq = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
@@ -172,6 +175,17 @@ class World(Record):
         for e in endings:
             self._endings_by_id.setdefault(e.id, e)
         self._defaults = tuple(v.default for v in vars)
+        # the rooms whose entries are counted, in State.visits order: those some expression reads
+        # (`visits.<room>`), in the order the loader first met them; every room without a scope
+        if scope is not None:
+            slots = scope.slots
+            self.tracked = tuple(sorted(slots, key=slots.__getitem__))
+            for r in rooms.values():
+                r.vslot = slots.get(r.id, -1)
+        else:
+            self.tracked = tuple(room_order)
+            for r in rooms.values():
+                r.vslot = r.index
 
     def var(self, name: str) -> StateVar:
         for v in self.vars:
@@ -194,7 +208,7 @@ class State(Record):
     """Everything that changes during a game, as a small immutable value.
 
     values: the declared flags and counters, in declaration order
-    visits: entries into each room, in `World.room_order`
+    visits: entries into each counted room (`World.tracked`, the rooms expressions read visits of)
     used:   keys ("room.choice") of once-only choices already taken
     turn:   moves made
     rng:    the PRNG's state

@@ -22,7 +22,7 @@ from .model import World
 __all__ = ["REPLAY_VERSION", "ReplayWriter", "read_replay", "verify_replay", "Verified", "replay_dir"]
 
 REPLAY_FORMAT = "adventure-replay"
-REPLAY_VERSION = 1
+REPLAY_VERSION = 2  # 2: state hashes count visits only of the rooms expressions read
 MAX_REPLAY_BYTES = 32 * 1024 * 1024
 
 

@@ -18,14 +18,15 @@ from pathlib import Path
 from ._record import Record
 from .errors import ChoiceError, SaveError
 from .fileio import atomic_write
-from .game import Game
+from .game import Game, v1_state_hash
 from .model import World
 
 __all__ = ["SAVE_VERSION", "save_dir", "slot_path", "write_save", "read_save", "load_game",
            "list_saves", "atomic_write", "Gallery", "LoadReport"]
 
 SAVE_FORMAT = "adventure-save"
-SAVE_VERSION = 1
+# 2: state hashes count visits only of the rooms expressions read (format 1 saves still load)
+SAVE_VERSION = 2
 MIN_LOADABLE = 1
 MAX_SAVE_BYTES = 8 * 1024 * 1024
 SLOT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
@@ -66,7 +67,7 @@ def save_blob(game: Game, slot: str) -> bytes:
     doc = {
         "format": SAVE_FORMAT,
         "version": SAVE_VERSION,
-        "min_version": MIN_LOADABLE,
+        "min_version": SAVE_VERSION,  # format 1 engines hash states differently
         "engine": __version__,
         "slot": slot,
         "saved_at": time.strftime("%Y-%m-%dT%H:%M:%S%z"),
@@ -150,7 +151,8 @@ def load_game(path: Path, world: World) -> LoadReport:
             raise SaveError(f"{path}: save is damaged: {e}") from None
         raise SaveError(f"{path}: the world has changed since this save and its moves no longer play: {e}") from None
     if same:
-        if game.state.hash() != doc["state_hash"]:
+        got = game.state.hash() if doc["version"] >= 2 else v1_state_hash(world, doc["seed"], doc["log"])
+        if got != doc["state_hash"]:
             raise SaveError(f"{path}: save is damaged or was edited: its moves do not lead to the state it records")
         return LoadReport(game, False, "")
     old = doc.get("state") if isinstance(doc.get("state"), dict) else {}

@@ -6,6 +6,7 @@ import pytest
 from adventure import ChoiceError, Game, load_world, start, step
 from adventure import play_moves as replay
 from adventure.engine import Changed, EndingReached, Reply, RoomEntered, options
+from adventure.game import v1_state_hash
 from adventure.walkthrough import load_walkthrough, run_walkthrough
 
 from conftest import WORLDS
@@ -18,7 +19,7 @@ def ids(world, state):
 def test_start_enters_the_start_room(tutorial):
     out = start(tutorial)
     assert out.state.room == "kitchen"
-    assert out.state.visits[tutorial.rooms["kitchen"].index] == 1
+    assert out.state.visits[tutorial.rooms["kitchen"].vslot] == 1
     assert out.state.turn == 0
     assert any(isinstance(e, RoomEntered) and e.room == "kitchen" for e in out.events)
 
@@ -89,8 +90,22 @@ def test_same_seed_same_states_on_every_machine(tutorial):
     b = replay(tutorial, route, seed=7)
     assert a == b
     # pinned: a change here means saves and replays from other versions/machines would break
-    assert a.state.hash() == "d4cf98e4bc2c13d4"
+    # (format 2; it was "d4cf98e4bc2c13d4" in format 1, which v1_state_hash must still give)
+    assert a.state.hash() == "2ad15b42e0c6a3ce"
+    assert v1_state_hash(tutorial, 7, route) == "d4cf98e4bc2c13d4"
     assert start(tutorial, 7).state.rng == start(tutorial, 7).state.rng != start(tutorial, 8).state.rng
+
+
+def test_only_rooms_that_expressions_read_are_counted(tutorial):
+    # the tutorial reads visits.kitchen only: the state keeps that one count, however far you go
+    assert tutorial.tracked == ("kitchen",)
+    assert [r.id for r in tutorial.rooms.values() if r.vslot >= 0] == ["kitchen"]
+    s = start(tutorial).state
+    assert s.visits == (1,)
+    s = replay(tutorial, ["feed-gull", "up", "down"]).state
+    assert s.room == "kitchen" and s.visits == (2,)
+    s2 = replay(tutorial, ["feed-gull", "up"]).state
+    assert s2.room == "stairs" and s2.visits == (1,)  # entered, but nothing reads its count
 
 
 def test_unknown_choice_suggests(tutorial):

@@ -34,6 +34,29 @@ def test_round_trip(tmp_path, game, tutorial):
     assert r.game.state == game.state and r.game.log == game.log and not r.migrated
 
 
+def test_format_1_saves_still_load_and_are_still_checked(tmp_path, game, tutorial):
+    """Format 1 counted visits to every room, so its state hashes differ from format 2's. A save
+    written by a format-1 engine (this document, with the hash that engine computed) must load,
+    and a tampered one must still be refused."""
+    from adventure.game import v1_state_hash
+
+    p = write_save(tmp_path, game, "old")
+    doc = json.loads(p.read_text())
+    assert doc["version"] == 2 and doc["min_version"] == 2
+    v1 = {**doc, "version": 1, "min_version": 1, "engine": "0.1.0",
+          "state": {**doc["state"], "visits": [1, 1, 0, 0]},
+          "state_hash": v1_state_hash(tutorial, game.seed, game.log)}
+    p.write_text(json.dumps(v1))
+    r = load_game(p, tutorial)
+    assert r.game.state == game.state and r.game.log == game.log and not r.migrated
+    g = Game(tutorial)
+    g.set_state(v1)  # the API takes a save document too
+    assert g.state == game.state
+    p.write_text(json.dumps({**v1, "state_hash": doc["state_hash"]}))  # a format-2 hash in a format-1 save
+    with pytest.raises(SaveError, match="do not lead to the state it records"):
+        load_game(p, tutorial)
+
+
 @pytest.mark.parametrize("slot", ["../x", "a/b", "", ".hidden", "x" * 65, "a.json", "..", "con\x00"])
 def test_slot_names_cannot_escape(tmp_path, tutorial, slot):
     with pytest.raises(SaveError, match="bad save name"):
