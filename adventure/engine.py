@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ._record import Record
 from .errors import ChoiceError
-from .model import Choice, Env, State, World
+from .model import Choice, Env, Option, State, World
 from .rng import seed_state
 from .suggest import did_you_mean
 
@@ -67,20 +67,6 @@ class EndingReached(Record):
         self.text = text
 
 
-class Option(Record):
-    """A choice as the player sees it now: `enabled` is False for a greyed-out one."""
-
-    __slots__ = _fields = ("choice", "enabled")
-
-    def __init__(self, choice: Choice, enabled: bool):
-        self.choice = choice
-        self.enabled = enabled
-
-    @property
-    def id(self) -> str:
-        return self.choice.id
-
-
 class Outcome(Record):
     __slots__ = _fields = ("state", "events")
 
@@ -92,16 +78,17 @@ class Outcome(Record):
 # ---------------------------------------------------------------- core
 
 
-def _room_text(world: World, room_id: str, values, env: Env) -> str:
-    room = world.rooms[room_id]
+def _room_text(room, values, env) -> str:
+    """A room's text as shown on entering it; `env` is what its conditions read (a State)."""
     text = room.text.render(values)
     if not room.text_if:
         return text
-    parts = [text]
     for t in room.text_if:
         if t.test(env):
-            parts.append(t.text.render(values))
-    return "\n\n".join(p for p in parts if p)
+            more = t.text.render(values)
+            if more:
+                text = text + "\n\n" + more if text else more
+    return text
 
 
 def start(world: World, seed: int = 0) -> Outcome:
@@ -123,31 +110,26 @@ def describe(world: World, state: State) -> tuple:
     if state.ending is not None:
         e = world.ending(state.ending)
         return (EndingReached(e.id, e.title, e.text.render(state.values)),)
-    env = Env(state.values, state.visits, state.turn)
     room = world.rooms[state.room]
-    return (RoomEntered(room.id, room.title, _room_text(world, room.id, state.values, env)),)
+    return (RoomEntered(room.id, room.title, _room_text(room, state.values, state)),)
 
 
 def options(world: World, state: State) -> list[Option]:
-    """The choices to show in the current state: available ones, and greyed-out ones."""
+    """The choices to show in the current state: available ones, and greyed-out ones.
+
+    The Option values are shared (each Choice holds its two); treat them as read-only."""
     if state.ending is not None:
         return []
-    env = None
     out = []
     used = state.used
     for c in world.rooms[state.room].choices:
         if c.once and c.key in used:
             continue
         test = c.test
-        if test is None:
-            out.append(Option(c, True))
-            continue
-        if env is None:
-            env = Env(state.values, state.visits, state.turn)
-        if test(env):
-            out.append(Option(c, True))
+        if test is None or test(state):  # a State is what conditions read
+            out.append(c.on)
         elif c.show == "grey":
-            out.append(Option(c, False))
+            out.append(c.off)
     return out
 
 
@@ -156,7 +138,8 @@ def available_choices(world: World, state: State) -> list[Choice]:
     return [o.choice for o in options(world, state) if o.enabled]
 
 
-def resolve_ending(world: World, env: Env) -> str:
+def resolve_ending(world: World, env) -> str:
+    """The first ending whose `when` holds in `env` (a State or an Env), else the last one."""
     for e in world.endings:
         if e.test is None or e.test(env):
             return e.id
@@ -173,20 +156,23 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
         s = did_you_mean(choice_id, room.by_id)
         hint = f" (did you mean {s!r}?)" if s else ""
         raise ChoiceError(f"no choice {choice_id!r} in room {room.id!r}{hint}")
-    env = Env(state.values, state.visits, state.turn, state.rng)
     if c.once and c.key in state.used:
         raise ChoiceError(f"choice {choice_id!r} in room {room.id!r} has already been taken")
-    if c.test is not None and not c.test(env):
+    if c.test is not None and not c.test(state):
         raise ChoiceError(f"choice {choice_id!r} in room {room.id!r} is not available now ({c.cond_source})")
 
     events: list = []
     old = state.values
+    rng = state.rng
     if c.run:
-        env.v = list(old)
+        # effects see the values as they change, the visits and turn from before the move
+        env = Env(list(old), state.visits, state.turn, rng)
         for f in c.run:
             f(env)
         values = tuple(env.v)
-        env.v = values
+        rng = env.rng
+        if c.reply is not None:
+            events.append(Reply(c.reply.render(values)))
         vars_ = world.vars
         for i in c.writes:  # only the slots the effects write can differ
             if values[i] != old[i]:
@@ -194,30 +180,30 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
                 events.append(Changed(var.name, old[i], values[i], var.hidden))
     else:
         values = old
-    turn = state.turn + 1
-    env.turn = turn
+        if c.reply is not None:
+            events.append(Reply(c.reply.render(values)))
     used = state.used | {c.key} if c.once else state.used
-    if c.reply is not None:
-        events.insert(0, Reply(c.reply.render(values)))
-
-    ending = None
-    room_id = state.room
     visits = state.visits
-    if c.end is not None:
-        ending = resolve_ending(world, env) if c.end is True else c.end
-        e = world.ending(ending)
-        events.append(EndingReached(e.id, e.title, e.text.render(values)))
-    elif c.go is not None:
-        room_id = c.go
-        target = world.rooms[room_id]
+    go = c.go
+    target = None
+    if c.end is None and go is not None:
+        target = world.rooms[go]
         slot = target.vslot
         if slot >= 0:  # only rooms whose visits some expression reads are counted
             vl = list(visits)
             vl[slot] += 1
             visits = tuple(vl)
-            env.visits = visits
-        events.append(RoomEntered(target.id, target.title, _room_text(world, room_id, values, env)))
-    new = State(room_id, values, visits, used, turn, env.rng, ending)
+    else:
+        go = state.room
+    new = State(go, values, visits, used, state.turn + 1, rng, None)
+    # the new State is what the ending rules and the room's texts read
+    if c.end is not None:
+        ending = resolve_ending(world, new) if c.end is True else c.end
+        new.ending = ending
+        e = world.ending(ending)
+        events.append(EndingReached(e.id, e.title, e.text.render(values)))
+    elif target is not None:
+        events.append(RoomEntered(target.id, target.title, _room_text(target, values, new)))
     return Outcome(new, tuple(events))
 
 

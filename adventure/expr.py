@@ -7,6 +7,8 @@ semantics: the grammar is an allow-list, and every operator is implemented below
 
 from __future__ import annotations
 
+import operator
+
 import re
 from typing import Callable
 
@@ -374,6 +376,86 @@ def _mod(a: int, b: int) -> int:
     return a % b if b else 0
 
 
+_CMP = {"==": operator.eq, "!=": operator.ne, "<": operator.lt, "<=": operator.le, ">": operator.gt,
+        ">=": operator.ge}
+
+
+def _binary(op: str, a: Callable, b: Callable) -> Callable:
+    if op == "and":
+        return lambda env: a(env) and b(env)
+    if op == "or":
+        return lambda env: a(env) or b(env)
+    if op == "==":
+        return lambda env: a(env) == b(env)
+    if op == "!=":
+        return lambda env: a(env) != b(env)
+    if op == "<":
+        return lambda env: a(env) < b(env)
+    if op == "<=":
+        return lambda env: a(env) <= b(env)
+    if op == ">":
+        return lambda env: a(env) > b(env)
+    if op == ">=":
+        return lambda env: a(env) >= b(env)
+    if op == "+":
+        return lambda env: _sat(a(env) + b(env))
+    if op == "-":
+        return lambda env: _sat(a(env) - b(env))
+    if op == "*":
+        return lambda env: _sat(a(env) * b(env))
+    if op == "/":
+        return lambda env: _div(a(env), b(env))
+    if op == "%":
+        return lambda env: _mod(a(env), b(env))
+    raise ValueError(f"unknown operator {op!r}")
+
+
+def _leaf_binary(n: Node) -> Callable | None:
+    """One closure, with no calls inside, for the commonest shapes: a flag or counter against a
+    number or another flag or counter (`coins >= 3`, `lamp and key`, `not lamp`). Evaluating
+    `a(env) >= b(env)` costs three calls; these cost one. None for any other shape."""
+    op = n.op
+    if op == "not":
+        (x,) = n.args
+        if x.op == "var":
+            i = x.value
+            return lambda env: not env.v[i]
+        return None
+    if op not in _CMP and op not in ("and", "or"):
+        return None
+    x, y = n.args
+    if x.op == "var" and y.op == "lit":
+        i, c = x.value, y.value
+        if op == "==":
+            return lambda env: env.v[i] == c
+        if op == "!=":
+            return lambda env: env.v[i] != c
+        if op == "<":
+            return lambda env: env.v[i] < c
+        if op == "<=":
+            return lambda env: env.v[i] <= c
+        if op == ">":
+            return lambda env: env.v[i] > c
+        if op == ">=":
+            return lambda env: env.v[i] >= c
+        return None  # `x and true`: rare; the general form does
+    if x.op == "var" and y.op == "var":
+        i, j = x.value, y.value
+        if op == "and":
+            return lambda env: env.v[i] and env.v[j]
+        if op == "or":
+            return lambda env: env.v[i] or env.v[j]
+        f = _CMP[op]
+        return lambda env: f(env.v[i], env.v[j])
+    if x.op == "visits" and y.op == "lit" and op in _CMP:
+        i, c, f = x.value, y.value, _CMP[op]
+        return lambda env: f(env.visits[i], c)
+    if x.op == "turn" and y.op == "lit" and op in _CMP:
+        c, f = y.value, _CMP[op]
+        return lambda env: f(env.turn, c)
+    return None
+
+
 def compile_node(n: Node) -> Callable:
     """Turn a node into a function of an env (with .v values, .visits, .turn, .random)."""
     op = n.op
@@ -388,6 +470,9 @@ def compile_node(n: Node) -> Callable:
         return lambda env: env.visits[i]
     if op == "turn":
         return lambda env: env.turn
+    fast = _leaf_binary(n)
+    if fast is not None:
+        return fast
     args = [compile_node(a) for a in n.args]
     if op == "not":
         (a,) = args
@@ -407,28 +492,31 @@ def compile_node(n: Node) -> Callable:
             return lambda env: max(a(env), b(env))
         return lambda env: env.random(a(env), b(env))
     a, b = args
-    table: dict[str, Callable] = {
-        "and": lambda env: a(env) and b(env),
-        "or": lambda env: a(env) or b(env),
-        "==": lambda env: a(env) == b(env),
-        "!=": lambda env: a(env) != b(env),
-        "<": lambda env: a(env) < b(env),
-        "<=": lambda env: a(env) <= b(env),
-        ">": lambda env: a(env) > b(env),
-        ">=": lambda env: a(env) >= b(env),
-        "+": lambda env: _sat(a(env) + b(env)),
-        "-": lambda env: _sat(a(env) - b(env)),
-        "*": lambda env: _sat(a(env) * b(env)),
-        "/": lambda env: _div(a(env), b(env)),
-        "%": lambda env: _mod(a(env), b(env)),
-    }
-    return table[op]
+    return _binary(op, a, b)
 
 
 def compile_effect(e: Effect) -> Callable:
     """An effect becomes a function that updates env.v (a list) in place, clamping to bounds."""
     i = e.var.index
     lo, hi = e.var.lo, e.var.hi
+    if e.value.op == "lit" and (e.var.type == "bool" or e.op == "="):
+        c = e.value.value
+        if e.var.type == "int" and e.op == "=":
+            c = c if lo is None or c >= lo else lo
+            c = c if hi is None or c <= hi else hi
+
+        def run(env):
+            env.v[i] = c
+        return run
+    if e.value.op == "lit" and lo is not None and hi is not None:
+        # x += k within [lo, hi]: saturating first cannot change what the clamp gives
+        k = e.value.value if e.op == "+=" else -e.value.value
+
+        def run(env):
+            v = env.v
+            x = v[i] + k
+            v[i] = lo if x < lo else hi if x > hi else x
+        return run
     f = compile_node(e.value)
     if e.op == "=":
         if e.var.type == "bool":

@@ -10,7 +10,7 @@ from ._record import LazyLine, Record
 from .expr import Effect, Node, Scope
 from .text import Template
 
-__all__ = ["StateVar", "TextIf", "Choice", "Room", "Ending", "World", "State", "Env"]
+__all__ = ["StateVar", "TextIf", "Option", "Choice", "Room", "Ending", "World", "State", "Env"]
 
 
 def _line(self):
@@ -58,11 +58,31 @@ class TextIf(Record):
     line = property(_line)
 
 
+class Option(Record):
+    """A choice as the player sees it now: `enabled` is False for a greyed-out one.
+
+    Each Choice holds its two Options (`Choice.on`, `Choice.off`), made once: `engine.options`
+    hands those out instead of building new ones on every call."""
+
+    __slots__ = ("choice", "enabled", "label")
+    _fields = ("choice", "enabled")
+
+    def __init__(self, choice: "Choice", enabled: bool):
+        self.choice = choice
+        self.enabled = enabled
+        # the label when it names no state (most do): shown without rendering
+        self.label = getattr(getattr(choice, "say", None), "_const", None)
+
+    @property
+    def id(self) -> str:
+        return self.choice.id
+
+
 class Choice(Record):
     """One option in a room. `key` ("room.id") names it uniquely across the world."""
 
     __slots__ = ("id", "key", "room", "say", "cond", "cond_source", "test", "show", "once", "effects",
-                 "run", "reply", "go", "end", "file", "_line", "writes", "_h")
+                 "run", "reply", "go", "end", "file", "_line", "writes", "on", "off", "_h")
     _fields = ("id", "key", "room", "say", "cond", "cond_source", "test", "show", "once", "effects",
                "run", "reply", "go", "end", "file", "line")
     _eq = ("id", "key", "room", "say", "cond", "cond_source", "show", "once", "effects", "reply",
@@ -90,6 +110,8 @@ class Choice(Record):
         self._line = line
         # the slots its effects write, in declaration order: only these can change on a step
         self.writes = tuple(sorted({e.var.index for e in effects}))
+        self.on = Option(self, True)
+        self.off = Option(self, False)
 
     line = property(_line)
 
@@ -213,15 +235,18 @@ class State(Record):
     turn:   moves made
     rng:    the PRNG's state
     ending: the ending reached, or None while the game goes on
+
+    A State is also what compiled conditions read (like Env: `.v`, `.visits`, `.turn`), so the
+    engine tests conditions on it directly; `v` is `values` under the name closures use.
     """
 
-    __slots__ = ("room", "values", "visits", "used", "turn", "rng", "ending")
-    _fields = __slots__
+    __slots__ = ("room", "values", "visits", "used", "turn", "rng", "ending", "v")
+    _fields = ("room", "values", "visits", "used", "turn", "rng", "ending")
 
     def __init__(self, room: str, values: tuple, visits: tuple, used: frozenset = frozenset(),
                  turn: int = 0, rng: int = 0, ending: str | None = None):
         self.room = room
-        self.values = values
+        self.values = self.v = values
         self.visits = visits
         self.used = used
         self.turn = turn

@@ -16,7 +16,7 @@ from .game import Game
 from .model import Env, World
 from .saves import Gallery, list_saves, load_game, slot_path, write_save
 
-__all__ = ["Session", "COMMANDS", "Block"]
+__all__ = ["Session", "COMMANDS", "Block", "event_blocks", "choice_blocks"]
 
 Block = tuple  # (style, text); styles: title intro text reply change ending choice grey info error
 
@@ -38,31 +38,51 @@ def event_blocks(events) -> list[Block]:
     out: list[Block] = []
     changes = []
     for ev in events:
-        if isinstance(ev, Intro):
-            out.append(("title", ev.title))
-            if ev.author:
-                out.append(("info", f"by {ev.author}"))
-            if ev.text:
-                out.append(("intro", ev.text))
-        elif isinstance(ev, Reply):
-            out.append(("reply", ev.text))
-        elif isinstance(ev, Changed):
-            if not ev.hidden:
-                changes.append(ev)
-        elif isinstance(ev, RoomEntered):
+        cls = ev.__class__  # the event classes are final: compare classes, most frequent first
+        if cls is RoomEntered:
             if changes:
                 out.append(("change", _changes_text(changes)))
                 changes = []
             out.append(("title", ev.title))
             out.append(("text", ev.text))
-        elif isinstance(ev, EndingReached):
+        elif cls is Changed:
+            if not ev.hidden:
+                changes.append(ev)
+        elif cls is Reply:
+            out.append(("reply", ev.text))
+        elif cls is EndingReached:
             if changes:
                 out.append(("change", _changes_text(changes)))
                 changes = []
             out.append(("ending", f"*** {ev.title} ***"))
             out.append(("text", ev.text))
+        elif cls is Intro:
+            out.append(("title", ev.title))
+            if ev.author:
+                out.append(("info", f"by {ev.author}"))
+            if ev.text:
+                out.append(("intro", ev.text))
     if changes:
         out.append(("change", _changes_text(changes)))
+    return out
+
+
+END_INFO: Block = ("info", "The end. :restart to play again, :endings to see what you have found, :quit to leave.")
+
+
+def choice_blocks(opts, values) -> list[Block]:
+    """The numbered choices shown for these options (`engine.options`), greyed-out ones marked."""
+    out = []
+    n = 0
+    for o in opts:
+        n += 1
+        label = o.label
+        if label is None:
+            label = o.choice.say.render(values)
+        if o.enabled:
+            out.append(("choice", f"{n}. {label}"))
+        else:
+            out.append(("grey", f"{n}. {label} (not available)"))
     return out
 
 
@@ -70,10 +90,19 @@ def _fmt(v) -> str:
     return ("true" if v else "false") if isinstance(v, bool) else str(v)
 
 
+def _change_text(c) -> str:
+    new = c.new
+    if new.__class__ is bool:
+        return f"{c.name}: {'true' if new else 'false'}"
+    d = new - c.old
+    return f"{c.name} +{d}" if d > 0 else f"{c.name} -{-d}"
+
+
 def _changes_text(changes) -> str:
-    return "(" + ", ".join(
-        f"{c.name} {'+' if c.new > c.old else '-'}{abs(c.new - c.old)}" if not isinstance(c.new, bool)
-        else f"{c.name}: {_fmt(c.new)}" for c in changes) + ")"
+    """"(coins +2, lamp: true)": the changes a move made, as the player sees them."""
+    if len(changes) == 1:
+        return "(" + _change_text(changes[0]) + ")"
+    return "(" + ", ".join(map(_change_text, changes)) + ")"
 
 
 class Session:
@@ -122,13 +151,8 @@ class Session:
 
     def choice_blocks(self) -> list[Block]:
         if self.game.over:
-            return [("info", "The end. :restart to play again, :endings to see what you have found, :quit to leave.")]
-        out = []
-        vals = self.game.state.values
-        for n, o in enumerate(self.game.options(), 1):
-            label = o.choice.say.render(vals)
-            out.append(("choice" if o.enabled else "grey", f"{n}. {label}" if o.enabled else f"{n}. {label} (not available)"))
-        return out
+            return [END_INFO]
+        return choice_blocks(self.game.options(), self.game.state.values)
 
     def labels(self) -> list[str]:
         vals = self.game.state.values

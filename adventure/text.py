@@ -43,11 +43,11 @@ class Template(Record):
             return c
         out = []
         for p in self.parts:
-            if isinstance(p, str):
+            if p.__class__ is str:
                 out.append(p)
             else:
                 v = values[p]
-                out.append(("true" if v else "false") if isinstance(v, bool) else str(v))
+                out.append(("true" if v else "false") if v.__class__ is bool else str(v))
         return "".join(out)
 
     @property
@@ -148,8 +148,8 @@ def wrap(s: str, width: int = 78) -> str:
     out = _WRAPPED.get(key)
     if out is None:
         out = "\n\n".join(_fill(p, width) for p in paragraphs(s))
-        if len(_WRAPPED) >= 4096:  # room texts repeat in a game; keep the memo bounded
-            _WRAPPED.clear()
+        if len(_WRAPPED) >= 16384:  # room texts repeat in a game; keep the memo bounded
+            del _WRAPPED[next(iter(_WRAPPED))]  # the oldest entry
         _WRAPPED[key] = out
     return out
 
