@@ -169,3 +169,32 @@ def test_compiled_conditions_agree_with_reference(case):
         assert "nested" in e.message or "longer" in e.message
         return
     assert compile_node(node)(Env((True, False, 3, -7, 2), (1, 4), 9)) == want
+
+
+BOUNDED = Scope({"c": Var(0, "int", -3, 5), "u": Var(1, "int"), "lo": Var(2, "int", 0, None), "f": Var(3, "bool")}, {})
+
+
+@settings(max_examples=400)
+@given(st.sampled_from(["c", "u", "lo"]), st.sampled_from(["=", "+=", "-="]),
+       st.one_of(st.integers(0, 12), st.integers(0, INT_MAX)), st.integers(-INT_MAX, INT_MAX))
+def test_literal_effects_agree_with_saturate_then_clamp(name, op, k, start):
+    """Effects with a literal right-hand side have their own one-call closures; they must give what
+    the documented rule gives: saturate at the 64-bit bounds, then clamp to the counter's bounds."""
+    var = BOUNDED.vars[name]
+    if var.lo is not None:
+        start = max(start, var.lo)
+    if var.hi is not None:
+        start = min(start, var.hi)
+    values = [start if i == var.index else 0 for i in range(3)] + [False]
+    env = Env(list(values), (), 0)
+    compile_effect(parse_effect(f"{name} {op} {k}", BOUNDED))(env)
+    x = {"=": k, "+=": start + k, "-=": start - k}[op]
+    x = S(x)
+    if var.lo is not None:
+        x = max(x, var.lo)
+    if var.hi is not None:
+        x = min(x, var.hi)
+    assert env.v[var.index] == x
+    env = Env([False] * 3 + [False], (), 0)
+    compile_effect(parse_effect("f = true", BOUNDED))(env)
+    assert env.v[3] is True
