@@ -117,19 +117,23 @@ def describe(world: World, state: State) -> tuple:
 def options(world: World, state: State) -> list[Option]:
     """The choices to show in the current state: available ones, and greyed-out ones.
 
-    The Option values are shared (each Choice holds its two); treat them as read-only."""
+    The Option values are shared (each Room keeps its choices' Options); treat them as read-only."""
     if state.ending is not None:
         return []
     out = []
     used = state.used
-    for c in world.rooms[state.room].choices:
+    room = world.rooms[state.room]
+    offers = room._offers
+    if offers is None:
+        offers = room.offers()
+    for c, on, off in offers:
         if c.once and c.key in used:
             continue
         test = c.test
         if test is None or test(state):  # a State is what conditions read
-            out.append(c.on)
+            out.append(on)
         elif c.show == "grey":
-            out.append(c.off)
+            out.append(off)
     return out
 
 

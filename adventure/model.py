@@ -61,8 +61,8 @@ class TextIf(Record):
 class Option(Record):
     """A choice as the player sees it now: `enabled` is False for a greyed-out one.
 
-    Each Choice holds its two Options (`Choice.on`, `Choice.off`), made once: `engine.options`
-    hands those out instead of building new ones on every call."""
+    Each Room keeps its choices' Options (`Room.offers()`), made once, on first use:
+    `engine.options` hands those out instead of building new ones on every call."""
 
     __slots__ = ("choice", "enabled", "label")
     _fields = ("choice", "enabled")
@@ -71,7 +71,7 @@ class Option(Record):
         self.choice = choice
         self.enabled = enabled
         # the label when it names no state (most do): shown without rendering
-        self.label = getattr(getattr(choice, "say", None), "_const", None)
+        self.label = choice.say._const
 
     @property
     def id(self) -> str:
@@ -82,7 +82,7 @@ class Choice(Record):
     """One option in a room. `key` ("room.id") names it uniquely across the world."""
 
     __slots__ = ("id", "key", "room", "say", "cond", "cond_source", "test", "show", "once", "effects",
-                 "run", "reply", "go", "end", "file", "_line", "writes", "on", "off", "_h")
+                 "run", "reply", "go", "end", "file", "_line", "writes", "_h")
     _fields = ("id", "key", "room", "say", "cond", "cond_source", "test", "show", "once", "effects",
                "run", "reply", "go", "end", "file", "line")
     _eq = ("id", "key", "room", "say", "cond", "cond_source", "show", "once", "effects", "reply",
@@ -109,16 +109,14 @@ class Choice(Record):
         self.file = file
         self._line = line
         # the slots its effects write, in declaration order: only these can change on a step
-        self.writes = tuple(sorted({e.var.index for e in effects}))
-        self.on = Option(self, True)
-        self.off = Option(self, False)
+        self.writes = tuple(sorted({e.var.index for e in effects})) if effects else ()
 
     line = property(_line)
 
 
 class Room(Record):
     __slots__ = ("id", "index", "title", "text", "text_if", "choices", "by_id", "file", "_line", "split",
-                 "vslot", "_h")
+                 "vslot", "_offers", "_h")
     _fields = ("id", "index", "title", "text", "text_if", "choices", "by_id", "file", "line", "split")
     _eq = ("id", "index", "title", "text", "text_if", "choices", "file", "line", "split")
 
@@ -137,6 +135,15 @@ class Room(Record):
         self.split = split
         # this room's slot in State.visits, or -1 when no expression reads its visits (set by World)
         self.vslot = index
+        self._offers = None
+
+    def offers(self) -> tuple:
+        """(choice, its enabled Option, its greyed-out Option) for each choice, made on first use.
+        Kept here, not on the Choice, so that no reference cycle keeps a dropped world alive."""
+        o = self._offers
+        if o is None:
+            o = self._offers = tuple((c, Option(c, True), Option(c, False)) for c in self.choices)
+        return o
 
     line = property(_line)
 
