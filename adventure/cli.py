@@ -31,7 +31,23 @@ COMMANDS = {
 DEFAULT_WORLD = "allhands"
 
 
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help layout, sized from the terminal without importing shutil (and the
+    compression modules it imports): argparse makes a formatter for every add_argument."""
+
+    def __init__(self, prog, indent_increment=2, max_help_position=24, width=None):
+        if width is None:
+            from .text import terminal_columns
+
+            width = terminal_columns() - 2
+        super().__init__(prog, indent_increment, max_help_position, width)
+
+
 class _Parser(argparse.ArgumentParser):
+    def __init__(self, *a, **kw):
+        kw.setdefault("formatter_class", _Formatter)
+        super().__init__(*a, **kw)
+
     def error(self, message):  # exit 2 with one readable line, as argparse does, plus a hint
         self.print_usage(sys.stderr)
         self.exit(2, f"{self.prog}: error: {message}\n(try '{self.prog} --help')\n")
@@ -62,10 +78,18 @@ def main(argv: list[str] | None = None) -> int:
         argv = ["play"] + argv
     elif argv[0].startswith("-") and argv[0] not in ("-h", "--help", "--version"):
         argv = ["play"] + argv
-    # the command is known before parsing: build only its arguments (--help lists every command
-    # from COMMANDS without importing their modules)
-    parser = build_parser(argv[0] if argv[0] in COMMANDS else "")
-    args = parser.parse_args(argv)
+    if argv[0] in COMMANDS:
+        # the command is known before parsing: build only its parser, as `adventure COMMAND`
+        # (what the subcommand's parser would be, without the other eleven)
+        name = argv[0]
+        parser = _Parser(prog=f"adventure {name}", description=COMMANDS[name])
+        _module(name).add_arguments(parser)
+        args = parser.parse_args(argv[1:])
+        args.command = name
+    else:
+        # --help and --version: the whole tree (--help lists every command from COMMANDS
+        # without importing their modules)
+        args = build_parser("").parse_args(argv)
     global _quick_exit
     # `play` keeps no file open when it returns, except a speedrun's replay file
     _quick_exit = args.command == "play" and not getattr(args, "speedrun", False)

@@ -8,9 +8,8 @@ semantics: the grammar is an allow-list, and every operator is implemented below
 from __future__ import annotations
 
 import operator
-
 import re
-from typing import Callable
+from collections.abc import Callable
 
 from ._record import Record
 from .errors import ExprError

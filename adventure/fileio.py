@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import tempfile
 from pathlib import Path
 
 __all__ = ["atomic_write"]
@@ -15,6 +14,8 @@ def atomic_write(path: Path, data: bytes) -> None:
     A crash at any moment leaves either the old file or the new one, never a mixture.
     """
     path.parent.mkdir(parents=True, exist_ok=True)
+    import tempfile  # only when writing: it costs start-up time
+
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     try:
         with os.fdopen(fd, "wb") as f:

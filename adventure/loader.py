@@ -21,10 +21,13 @@ from .errors import ExprError, Problem, WorldError
 from .expr import KEYWORDS, Scope, Var, compile_effect, compile_node, parse_condition, parse_effect
 from . import cache
 from ._record import LazyLine
-from .locate import Locator, keypath
 from .model import Choice, Ending, Room, StateVar, TextIf, World
 from .suggest import did_you_mean
 from .text import Template, compile_text
+
+TYPE_CHECKING = False  # typing costs start-up time; checkers read this as True
+if TYPE_CHECKING:
+    from .locate import Locator
 
 __all__ = ["load_world", "find_world", "shipped_worlds", "MAX_FILE_BYTES", "MAX_TEXT"]
 
@@ -41,6 +44,8 @@ TEXT_IF_KEYS = ("if", "text")
 CHOICE_KEYS = ("id", "say", "if", "show", "once", "do", "reply", "go", "end")
 BOUND_KEYS = ("default", "min", "max", "hidden")
 _CHOICE_KEYS = frozenset(CHOICE_KEYS)
+_ROOM_KEYS = frozenset(ROOM_KEYS)
+_TEXT_IF_KEYS = frozenset(TEXT_IF_KEYS)
 _ID_MATCH = ID.match
 
 
@@ -100,6 +105,8 @@ class _Lines:
     @property
     def loc(self) -> Locator:
         if self._loc is None:
+            from .locate import Locator  # only for problems and `.line`
+
             self._loc = Locator(self.text)
         return self._loc
 
@@ -156,6 +163,8 @@ class _Loader:
                 line = f.loc.line(path)
         else:
             rel = f
+        from .locate import keypath
+
         self.problems.append(Problem(rel, line, keypath(path), message, hint))
 
     def expr_problem(self, f: _File, path: tuple, err: ExprError) -> None:
@@ -477,7 +486,62 @@ class _Loader:
             files=self.files,
         )
 
+    def room_fast(self, rid: str, body: dict, rf: _File, room_index: dict, ending_ids: set) -> Room | None:
+        """`room()` for a room with nothing wrong in it, without the per-key bookkeeping; None when
+        anything is unusual, and then `room()` does the work and reports the problems."""
+        if not body.keys() <= _ROOM_KEYS:
+            return None
+        get = body.get
+        title = get("title")
+        if type(title) is not str or len(title) > MAX_TEXT:
+            return None
+        text = self._template(get("text"))
+        if text is None:
+            return None
+        raw_ifs = get("text_if")
+        text_ifs = ()
+        if raw_ifs is not None:
+            if type(raw_ifs) is not list:
+                return None
+            lst = []
+            for i, t in enumerate(raw_ifs):
+                if type(t) is not dict or not t.keys() <= _TEXT_IF_KEYS:
+                    return None
+                src = t.get("if")
+                if type(src) is not str or len(src) > MAX_TEXT:
+                    return None
+                tt = self._template(t.get("text"))
+                if tt is None:
+                    return None
+                r = self._parsed_condition(src)
+                if r.__class__ is not tuple:
+                    return None
+                lst.append(TextIf(r[0], src, r[1], tt, LazyLine(rf.lines, (rid, "text_if", i))))
+            text_ifs = tuple(lst)
+        raw_choices = get("choice")
+        if type(raw_choices) is not list or not raw_choices:
+            return None
+        split = get("split", False)
+        if split is not False and split is not True:
+            return None
+        choices = []
+        by_id = {}
+        fast = self.choice_fast
+        for i, c in enumerate(raw_choices):
+            if type(c) is not dict:
+                return None
+            choice = fast(rid, c, (rid, "choice", i), rf, room_index, ending_ids)
+            if choice is None or choice.id in by_id:
+                return None
+            by_id[choice.id] = choice
+            choices.append(choice)
+        return Room(rid, room_index[rid], title, text, text_ifs, tuple(choices), by_id, rf.rel,
+                    LazyLine(rf.lines, (rid,)), split)
+
     def room(self, rid: str, body: dict, rf: _File, room_index: dict, ending_ids: set) -> Room | None:
+        fast = self.room_fast(rid, body, rf, room_index, ending_ids)
+        if fast is not None:
+            return fast
         path = (rid,)
         self.unknown_keys(rf, body, ROOM_KEYS, path, f"room {rid!r}")
         title = self.get(rf, body, "title", str, path, required=True, default="")

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
-from typing import Callable
+
+from collections.abc import Callable
 
 from ._record import LazyLine, Record
 from .expr import Effect, Node, Scope
@@ -276,6 +275,9 @@ class State(Record):
 
     def hash(self) -> str:
         """A short content hash, identical on every machine for the same state."""
+        import hashlib
+        import json
+
         blob = json.dumps(self.to_json(), separators=(",", ":"), sort_keys=True)
         return hashlib.sha256(blob.encode()).hexdigest()[:16]
 

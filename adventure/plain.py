@@ -6,11 +6,10 @@ It imports no terminal library, so games can be scripted and piped:
 
 from __future__ import annotations
 
-import shutil
 import sys
 
 from .session import Block, Session
-from .text import clean, wrap
+from .text import clean, terminal_columns, wrap
 
 
 def render_plain(blocks: list[Block], width: int) -> str:
@@ -33,7 +32,7 @@ def render_plain(blocks: list[Block], width: int) -> str:
 def run_plain(session: Session, stdin=None, stdout=None, resume: bool = False, watch: bool = False) -> int:
     stdin = stdin or sys.stdin
     stdout = stdout or sys.stdout
-    width = min(100, shutil.get_terminal_size((80, 24)).columns) - 2
+    width = min(100, terminal_columns()) - 2
     interactive = stdin.isatty()
 
     def show(blocks):

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import sys
 
 from ._record import Record
 from .errors import ExprError
@@ -156,3 +158,19 @@ def wrap(s: str, width: int = 78) -> str:
 
 def word_count(s: str) -> int:
     return len(re.findall(r"[A-Za-z0-9']+", s))
+
+
+def terminal_columns(default: int = 80) -> int:
+    """What shutil.get_terminal_size() says about the width ($COLUMNS, then the terminal, then the
+    default), without importing shutil (and the compression modules it brings) at start-up."""
+    try:
+        c = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        c = 0
+    if c > 0:
+        return c
+    try:
+        c = os.get_terminal_size(sys.__stdout__.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        c = 0
+    return c if c > 0 else default
