@@ -155,7 +155,17 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
     if state.ending is not None:
         raise ChoiceError(f"the game is over (ending {state.ending!r}); restart or load to play on")
     room = world.rooms[state.room]
-    c = room.by_id.get(choice_id)
+    choices = room.choices
+    if len(choices) <= 8:
+        # options() has just read these few choices: scanning them beats a dict lookup that
+        # misses the CPU's caches in a big world
+        for c in choices:
+            if c.id == choice_id:
+                break
+        else:
+            c = None
+    else:
+        c = room.by_id.get(choice_id)
     if c is None:
         s = did_you_mean(choice_id, room.by_id)
         hint = f" (did you mean {s!r}?)" if s else ""
