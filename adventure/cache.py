@@ -113,14 +113,16 @@ def read(content_hash: str, names: list[str]) -> dict | None:
             blob = f.read(64 * 1024 * 1024 + 1)
         if len(blob) > 64 * 1024 * 1024:
             return None
-        header, sep, body = blob.decode("utf-8").partition("\n")
+        # the checksum is over the body's bytes (as written): no decoding and encoding again
+        header, sep, body = blob.partition(b"\n")
         if not sep:
             return None
-        head = json.loads(header)
+        head = json.loads(header.decode("utf-8"))
         if (type(head) is not dict or head.get("format") != FORMAT or head.get("engine") != _version()
-                or head.get("hash") != content_hash or head.get("checksum") != _checksum(body)):
+                or head.get("hash") != content_hash
+                or head.get("checksum") != hashlib.sha256(body).hexdigest()):
             return None
-        files = json.loads(body)
+        files = json.loads(body.decode("utf-8"))
         if type(files) is not dict or sorted(files) != sorted(names):
             return None
         for data in files.values():

@@ -37,7 +37,15 @@ class Template(Record):
         self.source = source
         self.parts = parts
         # the text itself when it has no slot (most texts): render returns it at once
-        self._const = "".join(parts) if all(p.__class__ is str for p in parts) else None
+        if len(parts) == 1 and parts[0].__class__ is str:
+            self._const = parts[0]
+        else:
+            self._const = None
+            for p in parts:
+                if p.__class__ is not str:
+                    break
+            else:
+                self._const = "".join(parts)
 
     def render(self, values) -> str:
         c = self._const
@@ -60,11 +68,51 @@ class Template(Record):
 _PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
 
 
+def _simple_slots(src: str, var_index: dict[str, int]) -> tuple | None:
+    """The parts of a text whose braces are all well-formed `{name}` slots naming declared state,
+    as the general parser below would give them (a literal, possibly empty, before each slot; the
+    rest, if any, after the last), found with str.find; None for anything else (the parser then
+    reports it)."""
+    parts: list = []
+    pos = 0
+    find = src.find
+    while True:
+        i = find("{", pos)
+        if i < 0:
+            break
+        j = find("}", i)
+        if j < 0 or find("}", pos, i) >= 0:
+            return None
+        name = src[i + 1:j]
+        if "{" in name:
+            return None
+        slot = var_index.get(name.strip())
+        if slot is None:
+            return None
+        parts.append(src[pos:i])
+        parts.append(slot)
+        pos = j + 1
+    if find("}", pos) >= 0:
+        return None
+    if pos < len(src):
+        parts.append(src[pos:])
+    return tuple(parts)
+
+
 def compile_text(src: str, var_index: dict[str, int]) -> Template:
     """Parse `{name}` slots. Unknown names and stray braces raise ExprError with a position."""
     src = clean(src)
     if "{" not in src and "}" not in src:  # most texts have no slot: nothing to parse
         return Template(src, (src,))
+    if "{{" not in src and "}}" not in src:
+        fast = _simple_slots(src, var_index)
+        if fast is not None:
+            return Template(src, fast)
+    return _parse_text(src, var_index)
+
+
+def _parse_text(src: str, var_index: dict[str, int]) -> Template:
+    """The general parser of `{name}` slots, `{{`, `}}`, and every mistake in them."""
     parts: list = []
     buf: list[str] = []
     pos = 0

@@ -198,3 +198,31 @@ def test_literal_effects_agree_with_saturate_then_clamp(name, op, k, start):
     env = Env([False] * 3 + [False], (), 0)
     compile_effect(parse_effect("f = true", BOUNDED))(env)
     assert env.v[3] is True
+
+
+TEXT_VARS = {"coins": 0, "lamp": 1, "x": 2}
+
+
+@settings(max_examples=500)
+@given(st.lists(st.sampled_from(["a", " ", "{", "}", "{coins}", "{ lamp }", "{x}", "{nope}", "{{", "}}", "é"]),
+                max_size=12))
+def test_text_slots_fast_path_agrees_with_the_parser(pieces):
+    """compile_text finds plain `{name}` slots with str.find; it must give exactly the parser's
+    Template, and leave every text it cannot read to the parser (which then reports it)."""
+    from adventure.errors import ExprError as ExprErr
+    from adventure.text import _parse_text, _simple_slots, compile_text
+
+    src = "".join(pieces)
+    try:
+        want = _parse_text(src, TEXT_VARS)
+    except ExprErr as e:
+        want = ("error", e.message)
+    braces = ("{" in src or "}" in src) and "{{" not in src and "}}" not in src
+    fast = _simple_slots(src, TEXT_VARS) if braces else None
+    if fast is not None:
+        assert not isinstance(want, tuple) and fast == want.parts
+    try:
+        got = compile_text(src, TEXT_VARS)
+    except ExprErr as e:
+        got = ("error", e.message)
+    assert got == want
