@@ -2,7 +2,7 @@
 
 A breadth-first search over abstract states, using the engine's own semantics (`start`, `step`,
 `options` in engine.py; `tests/test_explore.py` proves the fast successor function below equal to
-`engine.step`). An abstract state is:
+`engine.step`, and the fast path's search equal to the general one). An abstract state is:
 
 - the room;
 - every declared value, exactly;
@@ -33,6 +33,19 @@ says whether every reachable state was explored, and `depth` how many moves deep
 covered. Facts found (a room reached, a soft-lock) hold either way; facts of absence
 (unreachable, always true) are proved only when `complete`.
 
+**Fast path.** When the whole abstract state packs into one int (every counter bounded, every
+count read is capped, no dice: `_Codec.has_tail` is False and no effect calls `random`),
+`Explorer.run` hands the search to `_fastexplore.FastSearch`, which finds the very same
+`Exploration` (same states in the same order, same witnesses, same counts) several times faster
+and in a fraction of the memory: keys stay ints and are never decoded; conditions and effects are
+compiled (into tables indexed by the bits they read, or closures over the key: never source text)
+once per distinct expression; rooms with few repeatable choices map those bits straight to their
+enabled moves; the keys found are marked in a bytearray (or a dict) instead of a key-to-id map, as
+every new state's parent is the state being expanded. `Explorer.successors`, `start_key`,
+`from_state`, `to_state` and `codec` are the general ones either way; `Exploration.keys` is then
+an `array("q")` of ints (when keys fit in 63 bits). `run(..., fast=False)` forces the general
+search (the tests compare the two).
+
 Routes: `Exploration.route_to_ending(e)` is a shortest list of choice ids (fewest moves) to ending
 `e`, also when the search stopped at its budget (breadth first finds each ending first at its
 least depth); `shortest_routes(world)` returns one per ending found, and stops searching once all
@@ -50,6 +63,8 @@ from typing import Callable, Iterator
 
 import attrs
 
+from ._fastexplore import FastSearch
+from ._fastexplore import applies as fast_applies
 from .expr import INT_MAX, INT_MIN, Node, compile_node
 from .model import State, World
 from .rng import roll, seed_state
@@ -409,7 +424,7 @@ class Exploration:
     out_of_bounds: dict = attrs.field(factory=dict)
     parent: array = attrs.field(factory=lambda: array("i"))
     via: array = attrs.field(factory=lambda: array("i"))
-    keys: list = attrs.field(factory=list, repr=False)
+    keys: list = attrs.field(factory=list, repr=False)  # by state id (the fast path: an array of ints)
     explorer: "Explorer | None" = attrs.field(default=None, repr=False)
 
     def route(self, state_id: int) -> list[str]:
@@ -478,6 +493,7 @@ class Explorer:
         self.by_g: list[_C] = []
         self.room_choices: list[list[_C]] = []
         self.once_keys: list[str] = []
+        compiled: dict = {}  # effect -> (compiled, rolls dice): big worlds repeat their effects
         for rid in self.room_ids:
             lst = []
             for c in world.rooms[rid].choices:
@@ -485,8 +501,15 @@ class Explorer:
                 if c.once:
                     bit = 1 << len(self.once_keys)
                     self.once_keys.append(c.key)
-                cc = _C(len(self.by_g), c, c.test, bit, tuple(_compile_effect(e) for e in c.effects),
-                        any(_uses_random(e.value) for e in c.effects),
+                effects = []
+                dice = False
+                for e in c.effects:
+                    got = compiled.get(e)
+                    if got is None:
+                        got = compiled[e] = (_compile_effect(e), _uses_random(e.value))
+                    effects.append(got[0])
+                    dice = dice or got[1]
+                cc = _C(len(self.by_g), c, c.test, bit, tuple(effects), dice,
                         tuple(sorted({e.var.index for e in c.effects})),
                         rix[c.go] if c.go is not None else -1, c.end)
                 self.by_g.append(cc)
@@ -660,12 +683,17 @@ class Explorer:
 
     # -- the search
     def run(self, max_states: int = 1_000_000, max_seconds: float | None = None,
-            until_endings=None) -> Exploration:
+            until_endings=None, fast: bool = True) -> Exploration:
         """Breadth first from `start_key()`. With `until_endings` (ending ids), stop as soon as all
-        of them are found (`stopped == "found"`): their routes are then already shortest."""
+        of them are found (`stopped == "found"`): their routes are then already shortest.
+
+        The fast path (see the module docstring) is taken when the world allows it, unless `fast`
+        is False (for tests: both paths give the same Exploration)."""
         until = set(until_endings) if until_endings is not None else None
-        world = self.world
         t0 = time.monotonic()
+        if fast and fast_applies(self):
+            return FastSearch(self).run(max_states, max_seconds, until, t0)
+        world = self.world
         ex = Exploration(world, self.seed, self.ab, explorer=self)
         conds = ex.conds
         for r in world.rooms.values():

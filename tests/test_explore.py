@@ -3,16 +3,20 @@
 - the search's successor function equals engine.step, state for state, on random worlds;
 - everything random play reaches, a finished exploration reaches (it never misses anything);
 - everything exploration reports reachable really is: its route replays through engine.step;
-- the visits/turn abstraction and the dice abstraction keep what they promise.
+- the visits/turn abstraction and the dice abstraction keep what they promise;
+- the fast path (adventure/_fastexplore.py) finds exactly what the general search finds.
 """
 
 import random
+import re
 import tempfile
+from contextlib import contextmanager
 from pathlib import Path
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from adventure import _fastexplore as fast
 from adventure import load_world
 from adventure.engine import RoomEntered, available_choices, options, start, step
 from adventure.explore import Abstraction, Explorer, explore, find_seed, shortest_routes
@@ -316,3 +320,140 @@ def test_search_can_stop_once_the_endings_asked_for_are_found():
     assert ex.stopped == "found" and not ex.complete
     assert ex.route_to_ending("plain") == ["shed", "out", "leave"]
     assert ex.states < explore(world).states
+
+
+# ---------------------------------------------------------------- the fast path
+
+
+@st.composite
+def packed_worlds(draw):
+    """Random worlds the fast path takes (explore.py, `_fastexplore.applies`): every counter
+    bounded, no dice."""
+    files = draw(worlds())
+    lo, hi = draw(st.integers(-4, -2)), draw(st.integers(2, 9))
+    repeatable = draw(st.booleans())  # no once-only choices: rooms get tables of their moves
+    out = {}
+    for rel, text in files.items():
+        text = re.sub(r"(?m)^(c\d+) = (-?\d+)$", rf"\1 = {{ default = \2, min = {lo}, max = {hi} }}", text)
+        if repeatable:
+            text = text.replace("once = true\n", "")
+        out[rel] = re.sub(r"random\((\d+), (\d+)\)", r"max(\1, \2 - 1)", text)
+    return out
+
+
+@contextmanager
+def fast_limits(window, room_choices, dense_bits):
+    """The fast path with other limits: tables or closures, room tables or choice by choice,
+    bytearray or dict of keys found."""
+    saved = fast.MAX_WINDOW, fast.MAX_ROOM_CHOICES, fast.DENSE_BITS
+    fast.MAX_WINDOW, fast.MAX_ROOM_CHOICES, fast.DENSE_BITS = window, room_choices, dense_bits
+    try:
+        yield
+    finally:
+        fast.MAX_WINDOW, fast.MAX_ROOM_CHOICES, fast.DENSE_BITS = saved
+
+
+def everything(ex):
+    """All an Exploration says, dict orders included."""
+    return (ex.states, ex.expanded, ex.depth, ex.complete, ex.stopped, ex.softlock_count,
+            list(ex.rooms.items()), list(ex.choices.items()), list(ex.texts.items()),
+            list(ex.endings.items()), list(ex.end_targets.items()), list(ex.softlocks.items()),
+            list(ex.conds.items()), list(ex.out_of_bounds.items()),
+            list(ex.keys), list(ex.parent), list(ex.via))
+
+
+LIMITS = [(fast.MAX_WINDOW, fast.MAX_ROOM_CHOICES, fast.DENSE_BITS), (0, 0, 0), (12, 8, 64), (4, 0, 64)]
+
+
+@settings(max_examples=300, **SETTINGS)
+@given(packed_worlds(), st.sampled_from(LIMITS), st.sampled_from([BUDGET, 40, 3]), st.booleans(),
+       st.sampled_from([None, 0, 7]))
+def test_fast_path_explores_as_the_general_path(files, limits, budget, until, seed):
+    """The fast path finds the same Exploration as the general search, field for field and in the
+    same order; its moves are the general successor function's."""
+    with tempfile.TemporaryDirectory() as d:
+        world = load_world(write(Path(d), files))
+        ends = [world.endings[0].id] if until else None
+        general = Explorer(world, seed).run(budget, until_endings=ends, fast=False)
+        with fast_limits(*limits):
+            xp = Explorer(world, seed)
+            assert fast.applies(xp)
+            quick = xp.run(budget, until_endings=ends)
+            search = fast.FastSearch(xp)
+        assert everything(quick) == everything(general)
+        for key in quick.keys:
+            assert search.moves(key) == xp.successors(key)
+        assert quick.values_seen() == general.values_seen()
+        for eid in quick.endings:
+            assert quick.route_to_ending(eid) == general.route_to_ending(eid)
+
+
+def test_fast_path_is_taken_when_the_state_packs_into_an_int():
+    assert fast.applies(Explorer(load_world(WORLDS / "allhands")))
+    assert not fast.applies(Explorer(load_world(DICE)))  # dice
+    assert not fast.applies(Explorer(load_world(WORLDS / "tutorial")))  # an unbounded counter
+
+
+def test_fast_path_soft_locks_texts_and_stays(tmp_path):
+    """Rooms with move tables that soft-lock, a choice that stays in a room with texts (its states
+    are entered later), an ending resolved by `when`: the fast path agrees with the general one."""
+    world = load_world(write_world(tmp_path, '''
+[world]
+id = "w"
+title = "W"
+start = "a"
+[state]
+lit = false
+n = { default = 0, min = 0, max = 3 }
+[[ending]]
+id = "bright"
+title = "B"
+when = "lit and n >= 1"
+text = "x"
+[[ending]]
+id = "dark"
+title = "D"
+text = "y"
+''', {"a": '''
+[a]
+title = "A"
+text = "a"
+[[a.text_if]]
+if = "n >= 2"
+text = "late"
+[[a.choice]]
+id = "wait"
+say = "wait"
+if = "n < 3"
+do = "n += 2"
+[[a.choice]]
+id = "lamp"
+say = "lamp"
+if = "not lit"
+do = "lit = true"
+go = "b"
+[[a.choice]]
+id = "again"
+say = "again"
+if = "lit"
+go = "a"
+''', "b": '''
+[b]
+title = "B"
+text = "b"
+[[b.choice]]
+id = "back"
+say = "back"
+if = "n < 2"
+go = "a"
+[[b.choice]]
+id = "out"
+say = "out"
+if = "n == 1 or lit and n == 0"
+end = true
+'''}))
+    xp = Explorer(world)
+    assert fast.applies(xp) and all(t is not None for t in fast.FastSearch(xp).rinfo)
+    quick, general = xp.run(), Explorer(world).run(fast=False)
+    assert everything(quick) == everything(general)
+    assert quick.softlocks and quick.out_of_bounds and quick.texts and quick.endings
