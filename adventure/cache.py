@@ -145,7 +145,9 @@ def write(content_hash: str, files: dict) -> None:
     if path is None:
         return
     try:
-        if path.exists() or not all(type(d) is dict and _plain(d) for d in files.values()):
+        # called after a miss: an entry already there is damaged or from another engine version,
+        # and is replaced (keeping it would make every later load a miss)
+        if not all(type(d) is dict and _plain(d) for d in files.values()):
             return
         body = json.dumps(files, ensure_ascii=False, separators=(",", ":"))
         header = json.dumps({"format": FORMAT, "engine": _version(), "hash": content_hash,

@@ -70,6 +70,7 @@ def test_a_damaged_entry_is_a_miss(cached, damage):
                    "bad checksum": text.replace('"title"', '"titel"', 1).encode(),
                    "pickle bytes": b"\x80\x04\x95cos\nsystem\n."}[damage])
     _same(load_world(world), fresh)
+    assert f.read_text() == text  # the damaged entry was written again
 
 
 def test_an_edited_entry_with_a_good_checksum_cannot_make_an_invalid_world(cached):
@@ -101,6 +102,9 @@ def test_an_entry_for_other_files_or_another_version_is_a_miss(cached, monkeypat
     f.write_text(json.dumps(h) + "\n" + body)
     assert cache.read(fresh.content_hash, list(json.loads(body))) is None
     _same(load_world(world), fresh)
+    # the stale entry was replaced by this version's (an upgrade must not make every load a miss)
+    assert json.loads(f.read_text().split("\n", 1)[0])["engine"] == cache._version()
+    assert cache.read(fresh.content_hash, list(json.loads(body))) is not None
     # a changed world has another content hash: its own entry
     (world / "world.toml").write_text((world / "world.toml").read_text() + "\n# edited\n")
     edited = load_world(world)
