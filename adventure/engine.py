@@ -126,13 +126,12 @@ def options(world: World, state: State) -> list[Option]:
     offers = room._offers
     if offers is None:
         offers = room.offers()
-    for c, on, off in offers:
-        if c.once and c.key in used:
+    for test, on, off, once in offers:
+        if once is not None and once in used:
             continue
-        test = c.test
         if test is None or test(state):  # a State is what conditions read
             out.append(on)
-        elif c.show == "grey":
+        elif off is not None:  # greyed out rather than hidden
             out.append(off)
     return out
 
@@ -217,7 +216,10 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
         e = world.ending(ending)
         events.append(EndingReached(e.id, e.title, e.text.render(values)))
     elif target is not None:
-        events.append(RoomEntered(target.id, target.title, _room_text(target, values, new)))
+        text = target.text._const
+        if text is None or target.text_if:
+            text = _room_text(target, values, new)
+        events.append(RoomEntered(target.id, target.title, text))
     return Outcome(new, tuple(events))
 
 

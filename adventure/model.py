@@ -137,11 +137,15 @@ class Room(Record):
         self._offers = None
 
     def offers(self) -> tuple:
-        """(choice, its enabled Option, its greyed-out Option) for each choice, made on first use.
-        Kept here, not on the Choice, so that no reference cycle keeps a dropped world alive."""
+        """For each choice, what `engine.options` needs, in one tuple: (its condition or None, its
+        enabled Option, its greyed-out Option or None when it hides, its key when once-only or
+        None). Made on first use; kept here, not on the Choice, so that no reference cycle keeps a
+        dropped world alive; one tuple, so that a big world's options touch less memory."""
         o = self._offers
         if o is None:
-            o = self._offers = tuple((c, Option(c, True), Option(c, False)) for c in self.choices)
+            o = self._offers = tuple(
+                (c.test, Option(c, True), Option(c, False) if c.show == "grey" else None, c.key if c.once else None)
+                for c in self.choices)
         return o
 
     line = property(_line)

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import gc
 import json
+import operator
 import resource
 import sys
 import time
@@ -29,6 +30,7 @@ from adventure.plain import render_plain
 from adventure.session import END_INFO, choice_blocks, event_blocks
 
 WIDTH = 78
+_text_of = operator.itemgetter(1)  # a block's text
 
 
 def xorshift32(x: int) -> int:
@@ -68,8 +70,7 @@ def play_once(world, plays: int, seed: int, level: str):
                 if plain:
                     chars += len(render_plain(blocks, WIDTH))
                 else:
-                    for b in blocks:
-                        chars += len(b[1])
+                    chars += sum(map(len, map(_text_of, blocks)))
             if state.ending is not None:
                 break
             avail = [o.choice for o in opts if o.enabled]
