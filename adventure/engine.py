@@ -176,14 +176,23 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
 
     events: list = []
     old = state.values
-    rng = state.rng
+    used = state.used | {c.key} if c.once else state.used
+    visits = state.visits
+    target = None
+    go = c.go
+    if c.end is None and go is not None:
+        target = world.rooms[go]
+    else:
+        go = state.room
     if c.run:
-        # effects see the values as they change, the visits and turn from before the move
-        env = Env(list(old), state.visits, state.turn, rng)
+        # effects run on the new State before anyone sees it: they read the values as they
+        # change (a list for now), and the visits and turn from before the move
+        new = State(go, old, visits, used, state.turn, state.rng, None)
+        new.v = v = list(old)
         for f in c.run:
-            f(env)
-        values = tuple(env.v)
-        rng = env.rng
+            f(new)
+        values = new.values = new.v = tuple(v)
+        new.turn += 1
         if c.reply is not None:
             events.append(Reply(c.reply.render(values)))
         vars_ = world.vars
@@ -193,22 +202,15 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
                 events.append(Changed(var.name, old[i], values[i], var.hidden))
     else:
         values = old
+        new = State(go, values, visits, used, state.turn + 1, state.rng, None)
         if c.reply is not None:
             events.append(Reply(c.reply.render(values)))
-    used = state.used | {c.key} if c.once else state.used
-    visits = state.visits
-    go = c.go
-    target = None
-    if c.end is None and go is not None:
-        target = world.rooms[go]
+    if target is not None:
         slot = target.vslot
         if slot >= 0:  # only rooms whose visits some expression reads are counted
             vl = list(visits)
             vl[slot] += 1
-            visits = tuple(vl)
-    else:
-        go = state.room
-    new = State(go, values, visits, used, state.turn + 1, rng, None)
+            new.visits = tuple(vl)
     # the new State is what the ending rules and the room's texts read
     if c.end is not None:
         ending = resolve_ending(world, new) if c.end is True else c.end

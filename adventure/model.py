@@ -246,8 +246,10 @@ class State(Record):
     rng:    the PRNG's state
     ending: the ending reached, or None while the game goes on
 
-    A State is also what compiled conditions read (like Env: `.v`, `.visits`, `.turn`), so the
-    engine tests conditions on it directly; `v` is `values` under the name closures use.
+    A State is also what compiled expressions read (like Env: `.v`, `.visits`, `.turn`,
+    `.random()`), so the engine tests conditions on it directly, and runs a move's effects on the
+    new State before it is handed out (with `v` a list then); `v` is `values` under the name
+    closures use.
     """
 
     __slots__ = ("room", "values", "visits", "used", "turn", "rng", "ending", "v")
@@ -265,6 +267,13 @@ class State(Record):
 
     def _key(self) -> tuple:
         return (self.room, self.values, self.visits, self.used, self.turn, self.rng, self.ending)
+
+    def random(self, lo: int, hi: int) -> int:
+        """Roll the dice (for effects, which the engine runs on the State being made)."""
+        from .rng import roll
+
+        self.rng, r = roll(self.rng, lo, hi)
+        return r
 
     def to_json(self) -> dict:
         return {

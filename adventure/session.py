@@ -35,6 +35,10 @@ COMMANDS = {
 
 
 def event_blocks(events) -> list[Block]:
+    if len(events) == 1:  # the commonest move: into a room, nothing else to say
+        ev = events[0]
+        if ev.__class__ is RoomEntered:
+            return [("title", ev.title), ("text", ev.text)]
     out: list[Block] = []
     changes = []
     for ev in events:
@@ -101,7 +105,12 @@ def _change_text(c) -> str:
 def _changes_text(changes) -> str:
     """"(coins +2, lamp: true)": the changes a move made, as the player sees them."""
     if len(changes) == 1:
-        return "(" + _change_text(changes[0]) + ")"
+        c = changes[0]
+        new = c.new
+        if new.__class__ is bool:
+            return f"({c.name}: {'true' if new else 'false'})"
+        d = new - c.old
+        return f"({c.name} +{d})" if d > 0 else f"({c.name} -{-d})"
     return "(" + ", ".join(map(_change_text, changes)) + ")"
 
 
