@@ -390,9 +390,11 @@ def table(results: list[dict], inter: dict | None, markdown: bool) -> str:
             d = pp[level]
             s_ours, us = mm([t / d["choices"] for t in d["times"]], 1e6)
             ratio = ink_us / us if ink_us else None
-            tgt = "<= 5 us, >= 10x" if level != "engine" else ""
+            # the target is on building the text shown, which is what inkjs does; the plain
+            # player's wrapping to the terminal's width is extra work inkjs never does: no target
+            tgt = "<= 5 us, >= 10x" if level == "text" else ""
             ok = ""
-            if level != "engine":
+            if level == "text":
                 ok = "met" if us <= 5 and (ratio is None or ratio >= 10) else "MISSED"
             row(n, label, s_ours, s_ink if pi else "n/a",
                 _speed(ratio), tgt, ok)
@@ -418,6 +420,11 @@ def table(results: list[dict], inter: dict | None, markdown: bool) -> str:
             row(n, f"explore: states/s ({ex['states']:,} states{cpl})", s_ours, s_ink,
                 f"{rate / irate:.0f}x" if irate else "n/a", ">= 300,000/s" if n == 1000 else "",
                 ("met" if rate >= 300_000 else "MISSED") if n == 1000 else "")
+            if n == 10000:  # "the 10,000-room world fully explored within a few minutes"
+                secs = min(ex["times"])
+                row(n, "  explore: the whole search (s)", f"{secs:.1f}" + ("" if ex.get("complete", True) else " (incomplete)"),
+                    "", "", "complete, <= 180 s",
+                    "met" if ex.get("complete", True) and secs <= 180 else "MISSED")
             mem = r.get("explore_mem")
             if mem and mem.get("states"):
                 bps = mem["peak_bytes"] / mem["states"]
