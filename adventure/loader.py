@@ -431,6 +431,10 @@ class _Loader:
             self.problem(wf, (), f"{len(raw_rooms):,} rooms; the limit is {MAX_ROOMS:,}")
             raise WorldError(self.sorted_problems())
         room_index = {rid: i for i, (rid, _, _) in enumerate(raw_rooms)}
+        # each room id as one string object: `go` and `start` name rooms by these very objects, so
+        # looking a room up compares identities, not characters (in a big world the characters
+        # of a separate copy are rarely in the CPU's caches)
+        self.room_key = {rid: rid for rid in room_index}
         self.scope = Scope({v.name: Var(v.index, v.type, v.lo, v.hi) for v in vars_}, room_index, {})
 
         if start and start not in room_index:
@@ -480,7 +484,7 @@ class _Loader:
         if self.problems:
             raise WorldError(self.sorted_problems())
         return World(
-            id=wid, title=title, author=author, intro=intro, start=start, unavailable=unavailable,
+            id=wid, title=title, author=author, intro=intro, start=self.room_key.get(start, start), unavailable=unavailable,
             vars=tuple(vars_), rooms=rooms, room_order=tuple(room_index), endings=tuple(endings),
             path=str(root), content_hash=self.content_hash, version=version, scope=self.scope,
             files=self.files,
@@ -654,8 +658,10 @@ class _Loader:
             if reply is None:
                 return None
         go = get("go")
-        if go is not None and (type(go) is not str or len(go) > MAX_TEXT or go not in room_index):
-            return None
+        if go is not None:
+            if type(go) is not str or len(go) > MAX_TEXT or go not in room_index:
+                return None
+            go = self.room_key[go]
         end = get("end")
         if end is not None:
             if end is not True and (type(end) is not str or end not in ending_ids):
@@ -703,6 +709,8 @@ class _Loader:
         if go is not None and go not in room_index:
             s = did_you_mean(go, room_index)
             self.problem(rf, cp + ("go",), f"room {go!r} does not exist", self.room_hint(s, room_index))
+        elif go is not None:
+            go = self.room_key[go]
         end = c.get("end")
         if end is None and "end" in c:  # TOML has no null; a table from the cache might
             self.problem(rf, cp + ("end",), "expected true or an ending id, got nothing")
