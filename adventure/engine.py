@@ -126,7 +126,7 @@ def options(world: World, state: State) -> list[Option]:
     offers = room._offers
     if offers is None:
         offers = room.offers()
-    for test, on, off, once in offers:
+    for test, on, off, once, _, _ in offers:
         if once is not None and once in used:
             continue
         if test is None or test(state):  # a State is what conditions read
@@ -154,16 +154,17 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
     if state.ending is not None:
         raise ChoiceError(f"the game is over (ending {state.ending!r}); restart or load to play on")
     room = world.rooms[state.room]
-    choices = room.choices
-    if len(choices) <= 8:
-        # options() has just read these few choices: scanning them beats a dict lookup that
-        # misses the CPU's caches in a big world
-        for c in choices:
-            if c.id == choice_id:
+    offers = room._offers
+    c = None
+    if offers is not None and len(offers) <= 8:
+        # options() has just read these few entries: finding the id among them (the very string
+        # object, as a front end passes a choice's own id) beats a dict lookup that misses the
+        # CPU's caches in a big world
+        for e in offers:
+            if e[4] is choice_id:
+                c = e[5]
                 break
-        else:
-            c = None
-    else:
+    if c is None:
         c = room.by_id.get(choice_id)
     if c is None:
         s = did_you_mean(choice_id, room.by_id)
@@ -218,7 +219,7 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
         e = world.ending(ending)
         events.append(EndingReached(e.id, e.title, e.text.render(values)))
     elif target is not None:
-        text = target.text._const
+        text = target.text_const
         if text is None or target.text_if:
             text = _room_text(target, values, new)
         events.append(RoomEntered(target.id, target.title, text))

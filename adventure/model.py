@@ -43,7 +43,9 @@ class StateVar(Record):
 
 
 class TextIf(Record):
-    __slots__ = ("cond", "source", "test", "text", "_line", "_h")
+    # slots in the order a move reads them: a big world's objects are mostly out of the CPU's
+    # caches, and the fields read first then share one cache line (here and below)
+    __slots__ = ("test", "text", "cond", "source", "_line", "_h")
     _fields = ("cond", "source", "test", "text", "line")
     _eq = ("cond", "source", "text", "line")
 
@@ -80,8 +82,8 @@ class Option(Record):
 class Choice(Record):
     """One option in a room. `key` ("room.id") names it uniquely across the world."""
 
-    __slots__ = ("id", "key", "room", "say", "cond", "cond_source", "test", "show", "once", "effects",
-                 "run", "reply", "go", "end", "file", "_line", "writes", "_h")
+    __slots__ = ("once", "test", "run", "reply", "go", "end", "writes", "key", "id", "room", "say", "cond",
+                 "cond_source", "show", "effects", "file", "_line", "_h")
     _fields = ("id", "key", "room", "say", "cond", "cond_source", "test", "show", "once", "effects",
                "run", "reply", "go", "end", "file", "line")
     _eq = ("id", "key", "room", "say", "cond", "cond_source", "show", "once", "effects", "reply",
@@ -114,8 +116,8 @@ class Choice(Record):
 
 
 class Room(Record):
-    __slots__ = ("id", "index", "title", "text", "text_if", "choices", "by_id", "file", "_line", "split",
-                 "vslot", "_offers", "_h")
+    __slots__ = ("id", "title", "text_const", "text_if", "vslot", "_offers", "text", "choices", "index",
+                 "by_id", "file", "_line", "split", "_h")
     _fields = ("id", "index", "title", "text", "text_if", "choices", "by_id", "file", "line", "split")
     _eq = ("id", "index", "title", "text", "text_if", "choices", "file", "line", "split")
 
@@ -135,16 +137,19 @@ class Room(Record):
         # this room's slot in State.visits, or -1 when no expression reads its visits (set by World)
         self.vslot = index
         self._offers = None
+        self.text_const = text._const  # the text when it has no slot: entering needs no Template
 
     def offers(self) -> tuple:
-        """For each choice, what `engine.options` needs, in one tuple: (its condition or None, its
-        enabled Option, its greyed-out Option or None when it hides, its key when once-only or
-        None). Made on first use; kept here, not on the Choice, so that no reference cycle keeps a
-        dropped world alive; one tuple, so that a big world's options touch less memory."""
+        """For each choice, what `engine.options` and `engine.step` need, in one tuple: (its
+        condition or None, its enabled Option, its greyed-out Option or None when it hides, its key
+        when once-only or None, its id, the Choice). Made on first use; kept here, not on the
+        Choice, so that no reference cycle keeps a dropped world alive; one tuple, so that a big
+        world's moves touch less memory."""
         o = self._offers
         if o is None:
             o = self._offers = tuple(
-                (c.test, Option(c, True), Option(c, False) if c.show == "grey" else None, c.key if c.once else None)
+                (c.test, Option(c, True), Option(c, False) if c.show == "grey" else None,
+                 c.key if c.once else None, c.id, c)
                 for c in self.choices)
         return o
 

@@ -27,7 +27,7 @@ class Template(Record):
 
     parts: str pieces and int slots (indices into State.values)"""
 
-    __slots__ = ("source", "parts", "_const", "_h")
+    __slots__ = ("_const", "parts", "source", "_h")  # what render reads first
     _fields = ("source", "parts")
 
     def _key(self) -> tuple:
