@@ -98,6 +98,8 @@ def start(world: World, seed: int = 0) -> Outcome:
     if slot >= 0:
         visits[slot] = 1
     state = State(world.start, world.defaults, tuple(visits), frozenset(), 0, seed_state(seed), None)
+    state._world = world
+    state._room = world.rooms[world.start]
     events = []
     if world.intro is not None or world.title:
         events.append(Intro(world.title, world.author, world.intro.render(state.values) if world.intro else ""))
@@ -122,7 +124,7 @@ def options(world: World, state: State) -> list[Option]:
         return []
     out = []
     used = state.used
-    room = world.rooms[state.room]
+    room = state._room if state._world is world else world.rooms[state.room]
     offers = room._offers
     if offers is None:
         offers = room.offers()
@@ -153,7 +155,7 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
     """Take the choice `choice_id` in the current room. Raises ChoiceError if it is not available."""
     if state.ending is not None:
         raise ChoiceError(f"the game is over (ending {state.ending!r}); restart or load to play on")
-    room = world.rooms[state.room]
+    room = state._room if state._world is world else world.rooms[state.room]
     offers = room._offers
     c = None
     if offers is not None and len(offers) <= 8:
@@ -206,6 +208,9 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
         new = State(go, values, visits, used, state.turn + 1, state.rng, None)
         if c.reply is not None:
             events.append(Reply(c.reply.render(values)))
+    # the Room object goes with the State: the next options() and step() need no look-up
+    new._world = world
+    new._room = room if target is None else target
     if target is not None:
         slot = target.vslot
         if slot >= 0:  # only rooms whose visits some expression reads are counted

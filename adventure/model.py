@@ -257,13 +257,14 @@ class State(Record):
     closures use.
     """
 
-    __slots__ = ("room", "values", "visits", "used", "turn", "rng", "ending", "v")
+    __slots__ = ("room", "values", "visits", "used", "turn", "rng", "ending", "v", "_room", "_world")
     _fields = ("room", "values", "visits", "used", "turn", "rng", "ending")
 
     def __init__(self, room: str, values: tuple, visits: tuple, used: frozenset = frozenset(),
                  turn: int = 0, rng: int = 0, ending: str | None = None):
         self.room = room
         self.values = self.v = values
+        self._world = None  # the engine notes (world, Room object) of the states it makes
         self.visits = visits
         self.used = used
         self.turn = turn
