@@ -128,13 +128,17 @@ def options(world: World, state: State) -> list[Option]:
     offers = room._offers
     if offers is None:
         offers = room.offers()
-    for test, on, off, once, _, _ in offers:
+    for on in offers:
+        once = on.once
         if once is not None and once in used:
             continue
+        test = on.test
         if test is None or test(state):  # a State is what conditions read
             out.append(on)
-        elif off is not None:  # greyed out rather than hidden
-            out.append(off)
+        else:
+            off = on.off
+            if off is not None:  # greyed out rather than hidden
+                out.append(off)
     return out
 
 
@@ -162,9 +166,9 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
         # options() has just read these few entries: finding the id among them (the very string
         # object, as a front end passes a choice's own id) beats a dict lookup that misses the
         # CPU's caches in a big world
-        for e in offers:
-            if e[4] is choice_id:
-                c = e[5]
+        for on in offers:
+            if on.cid is choice_id:
+                c = on.choice
                 break
     if c is None:
         c = room.by_id.get(choice_id)

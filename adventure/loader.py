@@ -154,6 +154,7 @@ class _Loader:
         self._texts: dict[str, Template | ExprError] = {}
         self._conds: dict[str, tuple | ExprError | RecursionError] = {}
         self._effects: dict[str, tuple | ExprError | RecursionError] = {}
+        self._effect_lists: dict[tuple, tuple] = {}  # a choice's `do` -> (effects, runs, writes)
 
     # -- reporting
     def problem(self, f: _File | str, path: tuple, message: str, hint: str = "", line: int | None = None) -> None:
@@ -634,24 +635,31 @@ class _Loader:
             return None
         raw_do = get("do")
         if raw_do is None:
-            effects = runs = ()
+            effects = runs = writes = ()
         else:
             if type(raw_do) is str:
                 raw_do = (raw_do,)
             elif type(raw_do) is not list:
                 return None
-            effects = []
-            runs = []
             for e in raw_do:
                 if type(e) is not str or len(e) > MAX_TEXT:
                     return None
-                r = self._parsed_effect(e)
-                if r.__class__ is not tuple:
-                    return None
-                effects.append(r[0])
-                runs.append(r[1])
-            effects = tuple(effects)
-            runs = tuple(runs)
+            key = tuple(raw_do)
+            got = self._effect_lists.get(key)
+            if got is None:
+                effects = []
+                runs = []
+                for e in raw_do:
+                    r = self._parsed_effect(e)
+                    if r.__class__ is not tuple:
+                        return None
+                    effects.append(r[0])
+                    runs.append(r[1])
+                # choices with the same list of effects share one pair of tuples (and its
+                # Choice.writes): less memory, and a move in a big world touches less of it
+                effects = tuple(effects)
+                got = self._effect_lists[key] = (effects, tuple(runs), tuple(sorted({e.var.index for e in effects})))
+            effects, runs, writes = got
         reply = None
         if "reply" in c:
             reply = self._template(c["reply"])
@@ -671,7 +679,7 @@ class _Loader:
         elif "end" in c:
             return None
         return Choice(cid, rid + "." + cid, rid, say, node, src or "", test, show or self.unavailable,
-                      once, effects, runs, reply, go, end, rf.rel, LazyLine(rf.lines, cp))
+                      once, effects, runs, reply, go, end, rf.rel, LazyLine(rf.lines, cp), writes)
 
     def choice(self, rid: str, c: dict, cp: tuple, rf: _File, room_index: dict, ending_ids: set) -> Choice | None:
         fast = self.choice_fast(rid, c, cp, rf, room_index, ending_ids)

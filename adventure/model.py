@@ -65,7 +65,9 @@ class Option(Record):
     Each Room keeps its choices' Options (`Room.offers()`), made once, on first use:
     `engine.options` hands those out instead of building new ones on every call."""
 
-    __slots__ = ("choice", "enabled", "label")
+    # besides the two fields, what a move reads about the choice, first (see Room.offers): its
+    # condition, its key when once-only, the greyed-out Option (when it greys out), its id
+    __slots__ = ("test", "once", "off", "cid", "label", "choice", "enabled")
     _fields = ("choice", "enabled")
 
     def __init__(self, choice: "Choice", enabled: bool):
@@ -73,6 +75,10 @@ class Option(Record):
         self.enabled = enabled
         # the label when it names no state (most do): shown without rendering
         self.label = choice.say._const
+        self.test = choice.test
+        self.once = choice.key if choice.once else None
+        self.off = None
+        self.cid = choice.id
 
     @property
     def id(self) -> str:
@@ -92,7 +98,7 @@ class Choice(Record):
     def __init__(self, id: str, key: str, room: str, say: Template, cond: Node | None, cond_source: str,
                  test: Callable | None, show: str, once: bool, effects: tuple[Effect, ...],
                  run: tuple[Callable, ...], reply: Template | None, go: str | None,
-                 end: bool | str | None, file: str = "", line: int | None = None):
+                 end: bool | str | None, file: str = "", line: int | None = None, writes: tuple | None = None):
         self.id = id
         self.key = key
         self.room = room
@@ -110,7 +116,9 @@ class Choice(Record):
         self.file = file
         self._line = line
         # the slots its effects write, in declaration order: only these can change on a step
-        self.writes = tuple(sorted({e.var.index for e in effects})) if effects else ()
+        if writes is None:
+            writes = tuple(sorted({e.var.index for e in effects})) if effects else ()
+        self.writes = writes
 
     line = property(_line)
 
@@ -140,17 +148,20 @@ class Room(Record):
         self.text_const = text._const  # the text when it has no slot: entering needs no Template
 
     def offers(self) -> tuple:
-        """For each choice, what `engine.options` and `engine.step` need, in one tuple: (its
-        condition or None, its enabled Option, its greyed-out Option or None when it hides, its key
-        when once-only or None, its id, the Choice). Made on first use; kept here, not on the
-        Choice, so that no reference cycle keeps a dropped world alive; one tuple, so that a big
-        world's moves touch less memory."""
+        """Each choice's enabled Option, which also carries what `engine.options` and
+        `engine.step` read (condition, once-only key, id, and the greyed-out Option when the
+        choice greys out). Made on first use; kept here, not on the Choice, so that no reference
+        cycle keeps a dropped world alive; few objects, so that a big world's moves touch little
+        memory."""
         o = self._offers
         if o is None:
-            o = self._offers = tuple(
-                (c.test, Option(c, True), Option(c, False) if c.show == "grey" else None,
-                 c.key if c.once else None, c.id, c)
-                for c in self.choices)
+            out = []
+            for c in self.choices:
+                on = Option(c, True)
+                if c.show == "grey":
+                    on.off = Option(c, False)
+                out.append(on)
+            o = self._offers = tuple(out)
         return o
 
     line = property(_line)
