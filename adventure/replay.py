@@ -105,7 +105,12 @@ def read_replay(path: Path) -> tuple[dict, list[dict], dict | None]:
         raise ReplayError(f"{path}: not an adventure replay (no header line)")
     header = docs[0][1]
     if header.get("version") != REPLAY_VERSION:
-        raise ReplayError(f"{path}: replay format {header.get('version')!r}; this engine reads {REPLAY_VERSION}")
+        from . import __version__
+
+        eng = header.get("engine")
+        by = f", recorded by engine {str(eng)[:20]!r}" if isinstance(eng, str) else ""
+        raise ReplayError(f"{path}: replay format {header.get('version')!r}{by}; this engine ({__version__}) reads "
+                          f"format {REPLAY_VERSION} (verify a replay with the engine version that recorded it)")
     w = header.get("world")
     if (not isinstance(w, dict) or not isinstance(w.get("id"), str) or not isinstance(w.get("hash"), str)
             or not isinstance(header.get("seed"), int) or isinstance(header.get("seed"), bool)

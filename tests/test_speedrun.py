@@ -76,6 +76,13 @@ def test_tampering_is_caught(tutorial, tmp_path):
     h = json.loads(lines[0])
     h["engine"] = "0.0.1"
     check([json.dumps(h)] + lines[1:], "engine")
+    # a replay of another format says which engine recorded it, and what to do
+    h = json.loads(lines[0])
+    h["version"], h["engine"] = 1, "0.1.0"
+    p = tmp_path / "old.jsonl"
+    p.write_text("\n".join([json.dumps(h)] + lines[1:]) + "\n")
+    with pytest.raises(ReplayError, match=r"format 1, recorded by engine '0.1.0'.*verify a replay with the engine"):
+        verify_replay(p, tutorial)
 
 
 def test_edited_world_fails_verification(tmp_path, tutorial):
