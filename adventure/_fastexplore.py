@@ -471,7 +471,7 @@ class FastSearch:
 
     def moves(self, key: int) -> list:
         """The moves from a state as Explorer.successors gives them, from the same tables and
-        steps as the search (for tests)."""
+        steps as the search (routes.py searches with it; the tests hold it equal)."""
         out = []
         x = key
         for g, ET, esh, em, keep, add, kind, dest in self._enabled(x):

@@ -32,6 +32,8 @@ import attrs
 
 from .engine import start as engine_start
 from .engine import step as engine_step
+from ._fastexplore import FastSearch
+from ._fastexplore import applies as fast_applies
 from .explore import Explorer
 from .expr import Node
 from .model import State, World
@@ -114,6 +116,7 @@ class _Bound:
     def __init__(self, world: World, ex: Explorer, ending: str):
         self.world = world
         self.ex = ex
+        self.once_bit = {k: 1 << b for b, k in enumerate(ex.once_keys)}
         rooms = list(world.room_order)
         self.rix = {r: i for i, r in enumerate(rooms)}
         n = len(rooms)
@@ -185,7 +188,9 @@ class _Bound:
         self.per_move = max(per, default=0) or 1
         self.end_sets = any(c in self.setters.get((f, True), ()) for c in self.via_when for f in self.need_flags)
 
-    def __call__(self, room: int, values, used_keys) -> float:
+    def __call__(self, room: int, values, used: int) -> float:
+        """`used`: the once-only choices taken, as the explorer's bit mask (Explorer.once_keys)."""
+        once_bit = self.once_bit
         memo: dict = {}
 
         def atom(n: Node, depth: int) -> float:
@@ -260,7 +265,7 @@ class _Bound:
 
         def take(c, depth: int) -> float:
             """Moves up to and including taking choice c."""
-            if c.once and c.key in used_keys:
+            if c.once and used & once_bit[c.key]:
                 return INF
             d = self.dist[room][self.rix[c.room]]
             pre = atom(c.cond, depth) if c.cond is not None else 0
@@ -284,13 +289,28 @@ def shortest_route(world: World, ending: str, seed: int = 0, max_states: int = 2
     t0 = time.monotonic()
     ex = Explorer(world, seed)
     bound = _Bound(world, ex, ending)
-    once_keys = ex.once_keys
     codec = ex.codec
+    # the moves from a state: the explorer's fast path when the world allows it (the tests hold
+    # it equal to Explorer.successors), else the general one
+    successors = FastSearch(ex).moves if fast_applies(ex) else ex.successors
+    # the bound reads the room, the values and the once-only choices taken, not the visit counts,
+    # the turn or the dice: states that differ only in those share it (about half, in All-Hands)
+    counts = 0
+    for _, sh, mask in codec.vcap:
+        counts |= mask << sh
+    if codec.turn_kind == "cap":
+        counts |= codec.turn_mask << codec.turn_shift
+    keep = ~counts
+    n_free = 1 + len(codec.free)
+    memo: dict = {}
 
     def h(key) -> float:
-        room, values, _, used, _, _ = codec.decode(key)
-        used_keys = {k for b, k in enumerate(once_keys) if used >> b & 1}
-        return bound(room, values, used_keys)
+        mk = key & keep if not codec.has_tail else (key[0] & keep,) + key[1:n_free]
+        v = memo.get(mk)
+        if v is None:
+            room, values, _, used, _, _ = codec.decode(key)
+            v = memo[mk] = bound(room, values, used)
+        return v
 
     start = ex.start_key() if start_state is None else ex.from_state(start_state)
     h0 = h(start)
@@ -324,7 +344,7 @@ def shortest_route(world: World, ending: str, seed: int = 0, max_states: int = 2
         if max_seconds is not None and not expanded % 2048 and time.monotonic() - t0 > max_seconds:
             stopped = "seconds"
             break
-        for g_choice, nxt, end in ex.successors(key):
+        for g_choice, nxt, end in successors(key):
             if end is not None:
                 if end == ending:
                     tie += 1
