@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from ._record import Record
 from .errors import ChoiceError
-from .model import Choice, Env, Option, State, World
+from .model import Choice, Option, State, World
 from .rng import seed_state
 from .suggest import did_you_mean
 

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-
 from collections.abc import Callable
 
 from ._record import LazyLine, Record
 from .expr import Effect, Node, Scope
+from .rng import roll
 from .text import Template
 
 __all__ = ["StateVar", "TextIf", "Option", "Choice", "Room", "Ending", "World", "State", "Env"]
@@ -286,9 +286,8 @@ class State(Record):
         return (self.room, self.values, self.visits, self.used, self.turn, self.rng, self.ending)
 
     def random(self, lo: int, hi: int) -> int:
-        """Roll the dice (for effects, which the engine runs on the State being made)."""
-        from .rng import roll
-
+        """Roll the dice: for effects, which the engine runs on the State it is making (a State
+        handed out is never changed)."""
         self.rng, r = roll(self.rng, lo, hi)
         return r
 
@@ -324,7 +323,5 @@ class Env:
         self.rng = rng
 
     def random(self, lo: int, hi: int) -> int:
-        from .rng import roll
-
         self.rng, r = roll(self.rng, lo, hi)
         return r
