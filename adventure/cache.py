@@ -60,8 +60,9 @@ def _version() -> str:
     return __version__
 
 
-def _checksum(body: str) -> str:
-    return hashlib.sha256(body.encode()).hexdigest()
+def _checksum(body: bytes) -> str:
+    """Of the body's bytes as written and read (no decoding and encoding again)."""
+    return hashlib.sha256(body).hexdigest()
 
 
 _PLAIN = (str, int, bool)
@@ -113,14 +114,13 @@ def read(content_hash: str, names: list[str]) -> dict | None:
             blob = f.read(64 * 1024 * 1024 + 1)
         if len(blob) > 64 * 1024 * 1024:
             return None
-        # the checksum is over the body's bytes (as written): no decoding and encoding again
         header, sep, body = blob.partition(b"\n")
         if not sep:
             return None
         head = json.loads(header.decode("utf-8"))
         if (type(head) is not dict or head.get("format") != FORMAT or head.get("engine") != _version()
                 or head.get("hash") != content_hash
-                or head.get("checksum") != hashlib.sha256(body).hexdigest()):
+                or head.get("checksum") != _checksum(body)):
             return None
         files = json.loads(body.decode("utf-8"))
         if type(files) is not dict or sorted(files) != sorted(names):
@@ -149,10 +149,10 @@ def write(content_hash: str, files: dict) -> None:
         # and is replaced (keeping it would make every later load a miss)
         if not all(type(d) is dict and _plain(d) for d in files.values()):
             return
-        body = json.dumps(files, ensure_ascii=False, separators=(",", ":"))
+        body = json.dumps(files, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         header = json.dumps({"format": FORMAT, "engine": _version(), "hash": content_hash,
                              "checksum": _checksum(body)})
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        atomic_write(path, (header + "\n" + body).encode("utf-8"))
+        atomic_write(path, header.encode("utf-8") + b"\n" + body)
     except (OSError, ValueError, RecursionError):
         pass

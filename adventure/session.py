@@ -105,12 +105,7 @@ def _change_text(c) -> str:
 def _changes_text(changes) -> str:
     """"(coins +2, lamp: true)": the changes a move made, as the player sees them."""
     if len(changes) == 1:
-        c = changes[0]
-        new = c.new
-        if new.__class__ is bool:
-            return f"({c.name}: {'true' if new else 'false'})"
-        d = new - c.old
-        return f"({c.name} +{d})" if d > 0 else f"({c.name} -{-d})"
+        return "(" + _change_text(changes[0]) + ")"
     return "(" + ", ".join(map(_change_text, changes)) + ")"
 
 

@@ -87,7 +87,7 @@ def test_an_edited_entry_with_a_good_checksum_cannot_make_an_invalid_world(cache
                 room["bogus"] = 1.5
     body = json.dumps(files)
     h = json.loads(head)
-    h["checksum"] = cache._checksum(body)
+    h["checksum"] = cache._checksum(body.encode())
     f.write_text(json.dumps(h) + "\n" + body)
     _same(load_world(world), fresh)  # the loader found problems in the cached tables: TOML again
 
