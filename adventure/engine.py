@@ -127,7 +127,7 @@ def options(world: World, state: State) -> list[Option]:
     room = state._room if state._world is world else world.rooms[state.room]
     offers = room._offers
     if offers is None:
-        offers = room.offers()
+        offers = room.offers(world.rooms)
     for on in offers:
         once = on.once
         if once is not None and once in used:
@@ -162,6 +162,7 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
     room = state._room if state._world is world else world.rooms[state.room]
     offers = room._offers
     c = None
+    dest = None
     if offers is not None and len(offers) <= 8:
         # options() has just read these few entries: finding the id among them (the very string
         # object, as a front end passes a choice's own id) beats a dict lookup that misses the
@@ -169,6 +170,7 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
         for on in offers:
             if on.cid is choice_id:
                 c = on.choice
+                dest = on.dest
                 break
     if c is None:
         c = room.by_id.get(choice_id)
@@ -188,7 +190,7 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
     target = None
     go = c.go
     if c.end is None and go is not None:
-        target = world.rooms[go]
+        target = world.room_list[dest] if dest is not None else world.rooms[go]
     else:
         go = state.room
     if c.run:

@@ -67,7 +67,7 @@ class Option(Record):
 
     # besides the two fields, what a move reads about the choice, first (see Room.offers): its
     # condition, its key when once-only, the greyed-out Option (when it greys out), its id
-    __slots__ = ("test", "once", "off", "cid", "label", "choice", "enabled")
+    __slots__ = ("test", "once", "off", "cid", "label", "choice", "enabled", "dest")
     _fields = ("choice", "enabled")
 
     def __init__(self, choice: "Choice", enabled: bool):
@@ -79,6 +79,7 @@ class Option(Record):
         self.once = choice.key if choice.once else None
         self.off = None
         self.cid = choice.id
+        self.dest = None  # the index of the room it leads to, in World.room_list (set by Room.offers)
 
     @property
     def id(self) -> str:
@@ -147,12 +148,13 @@ class Room(Record):
         self._offers = None
         self.text_const = text._const  # the text when it has no slot: entering needs no Template
 
-    def offers(self) -> tuple:
+    def offers(self, rooms: dict | None = None) -> tuple:
         """Each choice's enabled Option, which also carries what `engine.options` and
-        `engine.step` read (condition, once-only key, id, and the greyed-out Option when the
-        choice greys out). Made on first use; kept here, not on the Choice, so that no reference
-        cycle keeps a dropped world alive; few objects, so that a big world's moves touch little
-        memory."""
+        `engine.step` read (condition, once-only key, id, the greyed-out Option when the choice
+        greys out, and the index of the room it leads to, given `rooms`, the world's rooms by id).
+        Made on first use; kept here, not on the Choice, and pointing to rooms by index, so that
+        no reference cycle keeps a dropped world alive; few objects, so that a big world's moves
+        touch little memory."""
         o = self._offers
         if o is None:
             out = []
@@ -160,6 +162,8 @@ class Room(Record):
                 on = Option(c, True)
                 if c.show == "grey":
                     on.off = Option(c, False)
+                if rooms is not None and c.go is not None and c.end is None:
+                    on.dest = rooms[c.go].index
                 out.append(on)
             o = self._offers = tuple(out)
         return o
@@ -192,7 +196,7 @@ class World(Record):
 
     __slots__ = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
                  "endings", "path", "content_hash", "version", "scope", "files", "_endings_by_id",
-                 "_defaults", "tracked", "__weakref__")
+                 "_defaults", "tracked", "room_list", "__weakref__")
     _fields = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
                "endings", "path", "content_hash", "version", "scope", "files")
     _eq = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
@@ -223,6 +227,9 @@ class World(Record):
         for e in endings:
             self._endings_by_id.setdefault(e.id, e)
         self._defaults = tuple(v.default for v in vars)
+        # rooms by index: an Option finds the room it leads to here (a list, not the dict by id,
+        # whose look-up costs a big world three cache misses a move)
+        self.room_list = [rooms.get(r) for r in room_order]
         # the rooms whose entries are counted, in State.visits order: those some expression reads
         # (`visits.<room>`), in the order the loader first met them; every room without a scope
         if scope is not None:

@@ -150,3 +150,31 @@ def test_walkthrough_failures_are_reported(tutorial, tmp_path):
     assert any("'nope'" in x for x in fails)
     f.write_text('moves = ["up", "fly"]\n')
     assert "move 2 ('fly')" in run_walkthrough(tutorial, load_walkthrough(f, tutorial))[0]
+
+
+def test_a_played_world_is_freed_without_the_cycle_collector():
+    """`adventure play` freezes the loaded world out of the garbage collector's sight (gc.freeze):
+    that is safe only while nothing in a world, its options cache or its states makes a
+    reference cycle, so that a dropped world (after a --watch reload) is freed by reference
+    counting alone."""
+    import gc
+    import weakref
+
+    from adventure import load_world
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        world = load_world(WORLDS / "allhands")
+        game = Game(world, seed=1)
+        for _ in range(6):
+            opts = [o for o in game.options() if o.enabled]
+            if not opts:
+                break
+            game.choose(opts[-1].id)
+        ref = weakref.ref(world)
+        del world, game, opts
+        assert ref() is None
+    finally:
+        if enabled:
+            gc.enable()
