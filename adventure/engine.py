@@ -161,31 +161,33 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
         raise ChoiceError(f"the game is over (ending {state.ending!r}); restart or load to play on")
     room = state._room if state._world is world else world.rooms[state.room]
     offers = room._offers
-    c = None
-    dest = None
+    found = None
     if offers is not None and len(offers) <= 8:
         # options() has just read these few entries: finding the id among them (the very string
         # object, as a front end passes a choice's own id) beats a dict lookup that misses the
-        # CPU's caches in a big world
+        # CPU's caches in a big world; the entry has the condition and once-only key at hand too
         for on in offers:
             if on.cid is choice_id:
-                c = on.choice
-                dest = on.dest
+                found = on
                 break
-    if c is None:
+    if found is not None:
+        c = found.choice
+        test, once, dest = found.test, found.once, found.dest
+    else:
         c = room.by_id.get(choice_id)
-    if c is None:
-        s = did_you_mean(choice_id, room.by_id)
-        hint = f" (did you mean {s!r}?)" if s else ""
-        raise ChoiceError(f"no choice {choice_id!r} in room {room.id!r}{hint}")
-    if c.once and c.key in state.used:
+        if c is None:
+            s = did_you_mean(choice_id, room.by_id)
+            hint = f" (did you mean {s!r}?)" if s else ""
+            raise ChoiceError(f"no choice {choice_id!r} in room {room.id!r}{hint}")
+        test, once, dest = c.test, (c.key if c.once else None), None
+    if once is not None and once in state.used:
         raise ChoiceError(f"choice {choice_id!r} in room {room.id!r} has already been taken")
-    if c.test is not None and not c.test(state):
+    if test is not None and not test(state):
         raise ChoiceError(f"choice {choice_id!r} in room {room.id!r} is not available now ({c.cond_source})")
 
     events: list = []
     old = state.values
-    used = state.used | {c.key} if c.once else state.used
+    used = state.used | {once} if once is not None else state.used
     visits = state.visits
     target = None
     go = c.go

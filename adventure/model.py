@@ -89,7 +89,7 @@ class Option(Record):
 class Choice(Record):
     """One option in a room. `key` ("room.id") names it uniquely across the world."""
 
-    __slots__ = ("once", "test", "run", "reply", "go", "end", "writes", "key", "id", "room", "say", "cond",
+    __slots__ = ("run", "reply", "go", "end", "writes", "key", "once", "test", "id", "room", "say", "cond",
                  "cond_source", "show", "effects", "file", "_line", "_h")
     _fields = ("id", "key", "room", "say", "cond", "cond_source", "test", "show", "once", "effects",
                "run", "reply", "go", "end", "file", "line")
