@@ -493,22 +493,13 @@ class FastSearch:
         return out
 
     def run(self, max_states: int, max_seconds: float | None, until, t0: float) -> "object":
-        from .explore import NO_STATE, Exploration  # explore.py imports this module
+        from .explore import NO_STATE  # explore.py imports this module
 
         xp = self.xp
         world = xp.world
         codec = xp.codec
-        ex = Exploration(world, xp.seed, xp.ab, explorer=xp)
+        ex = xp.new_exploration()
         conds = ex.conds
-        for r in world.rooms.values():
-            for i in range(len(r.text_if)):
-                conds[("text", r.id, i)] = [0, 0]
-            for c in r.choices:
-                if c.cond is not None:
-                    conds[("choice", c.key)] = [0, 0]
-        for e in world.endings:
-            if e.when is not None:
-                conds[("ending", e.id)] = [0, 0]
 
         start = xp.start_key()
         keys = array("q", [start]) if codec.bits <= 63 else [start]

@@ -682,17 +682,8 @@ class Explorer:
         return self.endings[-1][0]
 
     # -- the search
-    def run(self, max_states: int = 1_000_000, max_seconds: float | None = None,
-            until_endings=None, fast: bool = True) -> Exploration:
-        """Breadth first from `start_key()`. With `until_endings` (ending ids), stop as soon as all
-        of them are found (`stopped == "found"`): their routes are then already shortest.
-
-        The fast path (see the module docstring) is taken when the world allows it, unless `fast`
-        is False (for tests: both paths give the same Exploration)."""
-        until = set(until_endings) if until_endings is not None else None
-        t0 = time.monotonic()
-        if fast and fast_applies(self):
-            return FastSearch(self).run(max_states, max_seconds, until, t0)
+    def new_exploration(self) -> "Exploration":
+        """An empty Exploration, every condition's outcome counts at zero (both searches start here)."""
         world = self.world
         ex = Exploration(world, self.seed, self.ab, explorer=self)
         conds = ex.conds
@@ -705,6 +696,22 @@ class Explorer:
         for e in world.endings:
             if e.when is not None:
                 conds[("ending", e.id)] = [0, 0]
+        return ex
+
+    def run(self, max_states: int = 1_000_000, max_seconds: float | None = None,
+            until_endings=None, fast: bool = True) -> Exploration:
+        """Breadth first from `start_key()`. With `until_endings` (ending ids), stop as soon as all
+        of them are found (`stopped == "found"`): their routes are then already shortest.
+
+        The fast path (see the module docstring) is taken when the world allows it, unless `fast`
+        is False (for tests: both paths give the same Exploration)."""
+        until = set(until_endings) if until_endings is not None else None
+        t0 = time.monotonic()
+        if fast and fast_applies(self):
+            return FastSearch(self).run(max_states, max_seconds, until, t0)
+        world = self.world
+        ex = self.new_exploration()
+        conds = ex.conds
 
         index: dict = {}
         keys = ex.keys

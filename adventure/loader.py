@@ -270,13 +270,7 @@ class _Loader:
         s = self.get(f, table, key, str, path, required)
         if s is None:
             return None
-        t = self._texts.get(s)
-        if t is None:
-            try:
-                t = compile_text(s, self.var_index)
-            except ExprError as e:
-                t = e
-            self._texts[s] = t
+        t = self._compiled_text(s)
         if t.__class__ is ExprError:
             self.expr_problem(f, path + (key,), t)
             return None
@@ -593,6 +587,12 @@ class _Loader:
         """The compiled text of a valid string, or None if `text()` would report a problem."""
         if type(s) is not str or len(s) > MAX_TEXT:
             return None
+        t = self._compiled_text(s)
+        return None if t.__class__ is ExprError else t
+
+    def _compiled_text(self, s: str):
+        """The Template of a text, or the ExprError it raised: compiled once per distinct text in
+        this load."""
         t = self._texts.get(s)
         if t is None:
             try:
@@ -600,7 +600,7 @@ class _Loader:
             except ExprError as e:
                 t = e
             self._texts[s] = t
-        return None if t.__class__ is ExprError else t
+        return t
 
     def choice_fast(self, rid: str, c: dict, cp: tuple, rf: _File, room_index: dict, ending_ids: set) -> Choice | None:
         """`choice()` for a choice with nothing wrong in it, without the per-key bookkeeping; None
