@@ -16,15 +16,15 @@ __version__ = "0.2.0"
 
 # public name -> (module, attribute in it)
 _LAZY = {
-    **{n: ("engine", n) for n in ("Changed", "EndingReached", "Intro", "Option", "Outcome", "Reply",
+    **{n: ("core.engine", n) for n in ("Changed", "EndingReached", "Intro", "Option", "Outcome", "Reply",
                                   "RoomEntered", "available_choices", "describe", "options", "start",
                                   "step")},
-    "play_moves": ("engine", "replay"),  # `adventure.replay` is the replay-file module
-    **{n: ("errors", n) for n in ("AdventureError", "ChoiceError", "ExprError", "Problem",
+    "play_moves": ("core.engine", "replay"),
+    **{n: ("core.errors", n) for n in ("AdventureError", "ChoiceError", "ExprError", "Problem",
                                   "ReplayError", "SaveError", "WorldError")},
-    "Game": ("game", "Game"),
-    **{n: ("loader", n) for n in ("find_world", "load_world", "shipped_worlds")},
-    **{n: ("model", n) for n in ("Choice", "Ending", "Room", "State", "World")},
+    "Game": ("play.game", "Game"),
+    **{n: ("world.loader", n) for n in ("find_world", "load_world", "shipped_worlds")},
+    **{n: ("core.model", n) for n in ("Choice", "Ending", "Room", "State", "World")},
 }
 
 __all__ = [
@@ -45,7 +45,7 @@ def __getattr__(name: str):
         value = getattr(importlib.import_module(f".{spec[0]}", __name__), spec[1])
         globals()[name] = value
         return value
-    # `adventure.engine` and the like, as the eager imports used to make available
+    # `adventure.core`, `adventure.env` and the like, as attributes of the package
     try:
         return importlib.import_module(f".{name}", __name__)
     except ModuleNotFoundError as e:

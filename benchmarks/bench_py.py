@@ -24,10 +24,11 @@ import time
 import tracemalloc
 from collections import deque
 
-from adventure.engine import options, start, step
-from adventure.loader import load_world
-from adventure.plain import render_plain
-from adventure.session import END_INFO, choice_blocks, event_blocks
+from adventure.core.engine import options, start, step
+from adventure.world.loader import load_world
+from adventure.play.plain import render_plain
+from adventure.core.narration import choice_blocks, event_blocks
+from adventure.play.session import END_INFO
 
 WIDTH = 78
 _text_of = operator.itemgetter(1)  # a block's text
@@ -112,21 +113,21 @@ def rss_bytes() -> int:
 
 
 def find_explorer():
-    """adventure.explore's entry point, or None while it does not exist."""
+    """adventure.analysis.explore's entry point, or None while it does not exist."""
     try:
-        import adventure.explore as ex
+        import adventure.analysis.explore as ex
     except ImportError:
         return None, "explore not available"
     except Exception as e:  # present but broken: say so rather than hide it
         return None, f"explore present but fails to import: {type(e).__name__}: {e}"
     fn = getattr(ex, "explore", None)
     if fn is None:
-        return None, "adventure.explore has no explore()"
+        return None, "adventure.analysis.explore has no explore()"
     return fn, ""
 
 
 def _count(result) -> int:
-    """States found, from explore()'s result (adventure.explore.Exploration.states: the abstract
+    """States found, from explore()'s result (adventure.analysis.explore.Exploration.states: the abstract
     non-ending states, room plus values plus whatever counts the world reads)."""
     v = getattr(result, "states", None)
     if isinstance(v, int):

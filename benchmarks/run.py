@@ -21,11 +21,11 @@ work on the machine):
    and the first choices);
 2. random play, in-process: the time per choice and the playthroughs per second, with the engine
    alone, with the text the player is shown built (events and choice labels, as
-   adventure.session does), and with that text wrapped as the plain player prints it; against inkjs
+   adventure.play.session does), and with that text wrapped as the plain player prints it; against inkjs
    doing Continue() until choices, reading the choice labels and ChooseChoiceIndex(). Both sides
    make the very same choices (a shared xorshift32; index r % n among the choices on offer), and
    the trace hashes printed must be equal: that checks the two worlds are equivalent;
-3. exhaustive exploration: states per second and memory per state of adventure.explore (used by
+3. exhaustive exploration: states per second and memory per state of adventure.analysis.explore (used by
    `check` and `route`), against inkjs exploring (knot, variables) by saving and loading its state,
    and against a reference breadth-first search through the public engine API (bench_py.py bfs);
 4. interactive start-up: `adventure play` in a pseudo-terminal, from fork to the prompt of the
@@ -81,7 +81,7 @@ def env_with_repo() -> dict:
     # measure the code as it runs once installed: with its bytecode cached (an environment that
     # sets PYTHONDONTWRITEBYTECODE would make every process compile adventure's modules again)
     env.pop("PYTHONDONTWRITEBYTECODE", None)
-    # the parse cache of large worlds (adventure/cache.py) goes into the benchmark's own folder, so a
+    # the parse cache of large worlds (adventure/world/cache.py) goes into the benchmark's own folder, so a
     # run neither uses nor fills the user's; the warm-up run of each measurement fills it
     env["ADVENTURE_CACHE_DIR"] = str(CACHE / "parse-cache")
     env.pop("ADVENTURE_NO_CACHE", None)
@@ -247,7 +247,7 @@ def machine() -> dict:
     node = ""
     if shutil.which("node"):
         node = subprocess.run(["node", "--version"], capture_output=True, text=True).stdout.strip()
-    toml = subprocess.run([PY, "-c", "import adventure.loader as l; m = l.toml; print(m.__name__, getattr(m, '__file__', '') or '')"],
+    toml = subprocess.run([PY, "-c", "import adventure.world.loader as l; m = l.toml; print(m.__name__, getattr(m, '__file__', '') or '')"],
                           env=env_with_repo(), capture_output=True, text=True).stdout.split()
     parser = "?"
     if toml:
@@ -291,7 +291,7 @@ def run_size(n: int, a, ink_ok: bool, env: dict, saves: str) -> dict:
     # 3. exploration
     budget = a.explore_budget
     erep = 1 if (a.quick or n > 1000) else 3
-    log(f"[{n:,}] exploration (adventure.explore) ...")
+    log(f"[{n:,}] exploration (adventure.analysis.explore) ...")
     ex = worker([PY, str(HERE / "bench_py.py"), "explore", world, str(erep), str(budget)], env)
     res["explore_py"] = ex
     if ex.get("available") and n <= a.memory_max:
@@ -310,7 +310,7 @@ def run_size(n: int, a, ink_ok: bool, env: dict, saves: str) -> dict:
 def run_interactive(a, env: dict, saves: str) -> dict:
     reps = a.reps or (3 if a.quick else 10)
     out: dict = {}
-    r = subprocess.run([PY, "-c", "import adventure.tui"], env=env, cwd=REPO, capture_output=True, text=True)
+    r = subprocess.run([PY, "-c", "import adventure.play.tui"], env=env, cwd=REPO, capture_output=True, text=True)
     out["tui"] = r.returncode == 0
     out["tui_error"] = "" if out["tui"] else (r.stderr.strip().splitlines() or ["?"])[-1]
     log("interactive start-up ...")
@@ -473,7 +473,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--quick", action="store_true", help="fewer repeats and shorter budgets")
     ap.add_argument("--reps", type=int, default=0, help="repeats of each whole-process measurement (default 10, 5 above 1,000 rooms, 3 with --quick)")
     ap.add_argument("--plays", type=int, default=0, help="random playthroughs per repeat (default 200, 50 with --quick)")
-    ap.add_argument("--explore-budget", type=float, default=300.0, help="seconds adventure.explore may take per run (default 300)")
+    ap.add_argument("--explore-budget", type=float, default=300.0, help="seconds adventure.analysis.explore may take per run (default 300)")
     ap.add_argument("--memory-max", type=int, default=1000, help="measure exploration memory (tracemalloc, slow) up to this many rooms (default 1000)")
     ap.add_argument("--python", default=sys.executable, help="the Python interpreter to measure (default: the one running this)")
     ap.add_argument("--no-ink", action="store_true", help="skip the Ink columns")
@@ -543,7 +543,7 @@ def print_report(doc: dict, markdown: bool) -> None:
     print("ratios: between the minima of this run. explore: non-ending states (room + values) per second;"
           " inkjs explores the same states by saving and loading its state.")
     if inter and not inter["tui"]:
-        print(f"interactive: adventure.tui is not importable ({inter['tui_error']}); the figure is the plain"
+        print(f"interactive: adventure.play.tui is not importable ({inter['tui_error']}); the figure is the plain"
               " player's prompt, not the terminal player's.")
 
 

@@ -35,3 +35,10 @@ def _private_parse_cache(tmp_path_factory):
         os.environ.pop("ADVENTURE_CACHE_DIR", None)
     else:
         os.environ["ADVENTURE_CACHE_DIR"] = old
+
+
+def quick_and_full(quick: int, full: int):
+    """Run a property test twice over: `quick` examples in the default run, `full` under the
+    `slow` marker. The test takes `examples` and runs its own @given check that many times."""
+    return pytest.mark.parametrize("examples", [pytest.param(quick, id="quick"),
+                                                pytest.param(full, id="full", marks=pytest.mark.slow)])

@@ -151,7 +151,7 @@ def test_set_state_refuses_bad_documents_and_leaves_the_game_alone(tutorial, cha
 
 
 def test_set_state_accepts_the_contents_of_a_save_file(tutorial, tmp_path):
-    from adventure.saves import write_save
+    from adventure.play.saves import write_save
 
     g = Game(tutorial, seed=3)
     g.choose("feed-gull")

@@ -8,9 +8,9 @@ import shutil
 import pytest
 
 from adventure import WorldError, load_world
-from adventure.analysis import CODES, findings
-from adventure.cli import main
-from adventure.explore import explore
+from adventure.analysis.findings import CODES, findings
+from adventure.cli.main import main
+from adventure.analysis.explore import explore
 
 from conftest import FIXTURES, WORLDS, write_world
 
@@ -48,7 +48,7 @@ def test_lint_fixture_findings(folder):
 
 
 def test_soft_lock_and_bounds_routes_replay():
-    from adventure.engine import available_choices, replay
+    from adventure.core.engine import available_choices, replay
 
     world, _, found = lint(LINT / "three-findings")
     (lock,) = [f for f in found if f.code == "soft-lock"]
@@ -298,7 +298,7 @@ def test_graph_svg_with_dot(world, tmp_path):
 
 
 def test_graph_without_dot_names_the_fix(monkeypatch, tmp_path, capsys):
-    import adventure.commands.graph as graph
+    import adventure.cli.graph as graph
 
     monkeypatch.setattr(graph.shutil, "which", lambda name: None)
     assert main(["graph", str(WORLDS / "tutorial"), "--format", "svg", "-o", str(tmp_path / "m.svg")]) == 2
@@ -311,7 +311,7 @@ def test_graph_without_dot_names_the_fix(monkeypatch, tmp_path, capsys):
 
 
 def test_randomtest_is_deterministic_for_a_seed(capsys):
-    from adventure.commands.randomtest import random_test
+    from adventure.cli.randomtest import random_test
 
     world = load_world(WORLDS / "tutorial")
     a = random_test(world, 200, seed=5)
@@ -366,7 +366,7 @@ def test_randomtest_max_moves_is_a_failure(capsys):
 
 
 def test_randomtest_reports_a_game_that_raises(monkeypatch, capsys):
-    import adventure.engine as engine
+    import adventure.core.engine as engine
 
     real = engine.step
     calls = {"n": 0}
@@ -427,8 +427,8 @@ def test_new_refuses_a_folder_with_something_in_it(tmp_path, capsys):
 
 
 def test_schema_keys_are_the_loaders_keys():
-    from adventure import loader, walkthrough
-    from adventure.schema import WORLD_FILE_KEYS, room_schema, walkthrough_schema, world_schema
+    from adventure.world import loader, walkthrough
+    from adventure.world.schema import WORLD_FILE_KEYS, room_schema, walkthrough_schema, world_schema
 
     w, r, wt = world_schema(), room_schema(), walkthrough_schema()
     defs = r["definitions"]
@@ -450,13 +450,13 @@ def test_schema_keys_are_the_loaders_keys():
 
 
 def test_schema_describes_every_key():
-    from adventure.schema import undescribed
+    from adventure.world.schema import undescribed
 
-    assert undescribed() == [], "describe these keys in adventure/schema.py"
+    assert undescribed() == [], "describe these keys in adventure/world/schema.py"
 
 
 def test_schema_top_level_keys_are_what_the_loader_accepts(tmp_path):
-    from adventure.schema import WORLD_FILE_KEYS
+    from adventure.world.schema import WORLD_FILE_KEYS
 
     write_world(tmp_path, "zzz = 1\n" + MINIMAL_WORLD, {"r": MINIMAL_ROOM})
     with pytest.raises(WorldError) as e:
@@ -526,8 +526,8 @@ def _without(text, header, key):
 def test_schema_required_keys_are_what_the_loader_requires(tmp_path):
     """Remove each key from a world that uses every key: it still loads exactly when the schema
     says the key is optional."""
-    from adventure import loader
-    from adventure.schema import room_schema, world_schema
+    from adventure.world import loader
+    from adventure.world.schema import room_schema, world_schema
 
     w, r = world_schema(), room_schema()
     defs = r["definitions"]
@@ -572,7 +572,7 @@ def test_shipped_and_scaffold_files_validate_against_the_schema(tmp_path):
     jsonschema = pytest.importorskip("jsonschema")
     import tomli
 
-    from adventure.schema import SCHEMAS
+    from adventure.world.schema import SCHEMAS
 
     main(["new", str(tmp_path / "w")])
     folders = [WORLDS / "tutorial", tmp_path / "w"] + ([WORLDS / "allhands"] if (WORLDS / "allhands").is_dir() else [])

@@ -1,4 +1,4 @@
-"""The parse cache (adventure/cache.py): a hit loads the same world as the TOML; a damaged, edited,
+"""The parse cache (adventure/world/cache.py): a hit loads the same world as the TOML; a damaged, edited,
 foreign or disabled cache is never used; nothing here depends on timing."""
 
 import json
@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from adventure import Game, cache, load_world
+from adventure import Game, load_world
+from adventure.world import cache
 
 ROOT = Path(__file__).resolve().parent.parent
 

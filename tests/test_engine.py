@@ -5,9 +5,9 @@ import pytest
 
 from adventure import ChoiceError, Game, load_world, start, step
 from adventure import play_moves as replay
-from adventure.engine import Changed, EndingReached, Reply, RoomEntered, options
-from adventure.game import v1_state_hash
-from adventure.walkthrough import load_walkthrough, run_walkthrough
+from adventure.core.engine import Changed, EndingReached, Reply, RoomEntered, options
+from adventure.play.game import v1_state_hash
+from adventure.world.walkthrough import load_walkthrough, run_walkthrough
 
 from conftest import WORLDS
 

@@ -15,9 +15,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adventure import ChoiceError, SaveError, load_world
-from adventure.env import STUCK_TEXT, AdventureEnv, EpisodeOver, NoRoute
-from adventure.errors import AdventureError
-from adventure.replay import verify_replay
+from adventure.api.env import STUCK_TEXT, AdventureEnv, EpisodeOver, NoRoute
+from adventure.core.errors import AdventureError
+from adventure.speedrun.replay import verify_replay
 
 from conftest import ROOT, WORLDS, write_world
 from strategies import worlds, write
@@ -55,6 +55,7 @@ def test_random_agent_plays_1000_allhands_episodes_without_error():
     assert len(endings) >= len(world.endings) // 2, dict(endings)
 
 
+@pytest.mark.slow
 def test_random_agent_reaches_every_allhands_ending_with_enough_episodes():
     """Issue 7's criterion, "with enough episodes": the same ten-line agent on the flagship world
     until every ending has been seen. 1,000 episodes reach 10 or 11 of the 12 (three endings need
@@ -100,7 +101,7 @@ def test_without_gymnasium_it_is_a_plain_class():
     code = """
 import sys
 sys.modules["gymnasium"] = None  # as if it were not installed
-from adventure.env import AdventureEnv, HAVE_GYMNASIUM, Discrete, Text
+from adventure.api.env import AdventureEnv, HAVE_GYMNASIUM, Discrete, Text
 env = AdventureEnv(sys.argv[1], max_steps=50)
 assert not HAVE_GYMNASIUM and isinstance(env.action_space, Discrete) and isinstance(env.observation_space, Text)
 assert [b.__name__ for b in type(env).__mro__][1:] == ["_AdventureEnv", "object"]
@@ -369,7 +370,7 @@ end = true
 def shortest(world, seed, ending, max_depth=20):
     """Breadth-first over the engine's own states, for the tutorial: visits only change text there,
     and `turn` is only compared with 3, so states equal but for those are merged."""
-    from adventure.engine import available_choices, start, step
+    from adventure.core.engine import available_choices, start, step
 
     def key(s):
         return (s.room, s.values, s.used, s.rng, min(s.turn, 3))

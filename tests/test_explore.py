@@ -1,10 +1,10 @@
-"""Exhaustive exploration (adventure/explore.py) against the engine it abstracts.
+"""Exhaustive exploration (adventure/analysis/explore.py) against the engine it abstracts.
 
 - the search's successor function equals engine.step, state for state, on random worlds;
 - everything random play reaches, a finished exploration reaches (it never misses anything);
 - everything exploration reports reachable really is: its route replays through engine.step;
 - the visits/turn abstraction and the dice abstraction keep what they promise;
-- the fast path (adventure/_fastexplore.py) finds exactly what the general search finds.
+- the fast path (adventure/analysis/fastsearch.py) finds exactly what the general search finds.
 """
 
 import random
@@ -16,13 +16,13 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adventure import _fastexplore as fast
+from adventure.analysis import fastsearch as fast
 from adventure import load_world
-from adventure.engine import RoomEntered, available_choices, options, start, step
-from adventure.explore import Abstraction, Explorer, explore, find_seed, shortest_routes
-from adventure.model import Env
+from adventure.core.engine import RoomEntered, available_choices, options, start, step
+from adventure.analysis.explore import Abstraction, Explorer, explore, find_seed, shortest_routes
+from adventure.core.model import Env
 
-from conftest import FIXTURES, WORLDS, write_world
+from conftest import FIXTURES, WORLDS, quick_and_full, write_world
 from strategies import worlds, write
 
 BUDGET = 20_000
@@ -156,33 +156,42 @@ def test_every_reported_fact_replays_through_the_engine(files, seed):
             step(world, state, cid)  # the move is available there
 
 
-@settings(max_examples=60, **SETTINGS)
-@given(worlds(), st.integers(0, 2**32))
-def test_one_seed_finds_a_subset_of_all_dice(files, seed):
-    with tempfile.TemporaryDirectory() as d:
-        world = load_world(write(Path(d), files))
-        every = explore(world, max_states=BUDGET)
-        one = explore(world, seed=seed, max_states=BUDGET)
-        if every.complete:
-            for a, b in zip(facts(one), facts(every)):
-                assert a <= b
+@quick_and_full(10, 60)
+def test_one_seed_finds_a_subset_of_all_dice(examples):
+    @settings(max_examples=examples, **SETTINGS)
+    @given(worlds(), st.integers(0, 2**32))
+    def check(files, seed):
+        with tempfile.TemporaryDirectory() as d:
+            world = load_world(write(Path(d), files))
+            every = explore(world, max_states=BUDGET)
+            one = explore(world, seed=seed, max_states=BUDGET)
+            if every.complete:
+                for a, b in zip(facts(one), facts(every)):
+                    assert a <= b
+
+    check()
 
 
-@settings(max_examples=60, **SETTINGS)
-@given(worlds())
-def test_capped_counts_explore_the_same_as_exact_counts(files):
+@quick_and_full(10, 60)
+def test_capped_counts_explore_the_same_as_exact_counts(examples):
     """The visits/turn cap changes nothing observable: compared with tracking every count exactly,
     searched to the same depth, the same facts are found."""
-    with tempfile.TemporaryDirectory() as d:
-        world = load_world(write(Path(d), files))
-        capped = explore(world, max_states=BUDGET)
-        exact = explore(world, max_states=BUDGET, abstraction=Abstraction.exact(world))
-        if capped.complete:
-            # the exact search is infinite when the world loops; all it found, the cap found
-            for a, b in zip(facts(exact), facts(capped)):
-                assert a <= b
-            if exact.complete:
-                assert facts(exact) == facts(capped)
+
+    @settings(max_examples=examples, **SETTINGS)
+    @given(worlds())
+    def check(files):
+        with tempfile.TemporaryDirectory() as d:
+            world = load_world(write(Path(d), files))
+            capped = explore(world, max_states=BUDGET)
+            exact = explore(world, max_states=BUDGET, abstraction=Abstraction.exact(world))
+            if capped.complete:
+                # the exact search is infinite when the world loops; all it found, the cap found
+                for a, b in zip(facts(exact), facts(capped)):
+                    assert a <= b
+                if exact.complete:
+                    assert facts(exact) == facts(capped)
+
+    check()
 
 
 # ---------------------------------------------------------------- the shipped worlds and fixtures
@@ -327,7 +336,7 @@ def test_search_can_stop_once_the_endings_asked_for_are_found():
 
 @st.composite
 def packed_worlds(draw):
-    """Random worlds the fast path takes (explore.py, `_fastexplore.applies`): every counter
+    """Random worlds the fast path takes (explore.py, `fastsearch.applies`): every counter
     bounded, no dice."""
     files = draw(worlds())
     lo, hi = draw(st.integers(-4, -2)), draw(st.integers(2, 9))

@@ -4,9 +4,9 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from adventure.errors import ExprError
-from adventure.expr import INT_MAX, Scope, Var, compile_effect, compile_node, parse_condition, parse_effect, parse_value
-from adventure.model import Env
+from adventure.core.errors import ExprError
+from adventure.core.expr import INT_MAX, Scope, Var, compile_effect, compile_node, parse_condition, parse_effect, parse_value
+from adventure.core.model import Env
 
 SCOPE = Scope(
     {"a": Var(0, "bool"), "b": Var(1, "bool"), "x": Var(2, "int"), "y": Var(3, "int"), "c": Var(4, "int", 0, 5)},
@@ -209,8 +209,8 @@ TEXT_VARS = {"coins": 0, "lamp": 1, "x": 2}
 def test_text_slots_fast_path_agrees_with_the_parser(pieces):
     """compile_text finds plain `{name}` slots with str.find; it must give exactly the parser's
     Template, and leave every text it cannot read to the parser (which then reports it)."""
-    from adventure.errors import ExprError as ExprErr
-    from adventure.text import _parse_text, _simple_slots, compile_text
+    from adventure.core.errors import ExprError as ExprErr
+    from adventure.core.text import _parse_text, _simple_slots, compile_text
 
     src = "".join(pieces)
     try:

@@ -10,11 +10,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adventure import Game, WorldError, load_world
-from adventure.errors import ReplayError, SaveError
-from adventure.plain import run_plain
-from adventure.replay import verify_replay
-from adventure.saves import load_game, write_save
-from adventure.session import Session
+from adventure.core.errors import ReplayError, SaveError
+from adventure.play.plain import run_plain
+from adventure.speedrun.replay import verify_replay
+from adventure.play.saves import load_game, write_save
+from adventure.play.session import Session
 
 from conftest import write_world
 

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adventure import WorldError, load_world
-from adventure.plain import run_plain
-from adventure.session import Session
+from adventure.play.plain import run_plain
+from adventure.play.session import Session
 
 from conftest import FIXTURES, WORLDS
 

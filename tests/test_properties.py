@@ -9,9 +9,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from adventure import Game, load_world
-from adventure.engine import options, start, step
-from adventure.saves import load_game, write_save
-from adventure.session import event_blocks
+from adventure.core.engine import options, start, step
+from adventure.play.saves import load_game, write_save
+from adventure.core.narration import event_blocks
 
 from strategies import worlds, write
 

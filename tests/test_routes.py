@@ -12,11 +12,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adventure import load_world, play_moves
-from adventure.explore import explore
-from adventure.routes import shortest_route
-from adventure.walkthrough import load_walkthrough
+from adventure.analysis.explore import explore
+from adventure.analysis.routes import shortest_route
+from adventure.world.walkthrough import load_walkthrough
 
-from conftest import ROOT, WORLDS
+from conftest import ROOT, WORLDS, quick_and_full
 from strategies import worlds, write
 
 
@@ -33,22 +33,26 @@ def test_tutorial_routes_match_breadth_first(tutorial):
         assert play_moves(tutorial, r.route, 0).state.ending == e.id
 
 
-@settings(max_examples=80, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-@given(worlds(), st.integers(0, 50))
-def test_a_star_agrees_with_breadth_first_on_random_worlds(files, seed):
-    with tempfile.TemporaryDirectory() as d:
-        world = load_world(write(Path(d), files))
-        ex, want = bfs_lengths(world, seed)
-        if not ex.complete:
-            return  # BFS proves nothing about absence; only compare where it finished
-        for e in world.endings:
-            r = shortest_route(world, e.id, seed=seed, max_states=300_000)
-            assert r.proved
-            if e.id in want:
-                assert r.route is not None and len(r.route) == want[e.id], (e.id, r.route, want)
-                assert play_moves(world, r.route, seed).state.ending == e.id
-            else:
-                assert r.route is None  # unreachable: both searches say so
+@quick_and_full(12, 80)
+def test_a_star_agrees_with_breadth_first_on_random_worlds(examples):
+    @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+    @given(worlds(), st.integers(0, 50))
+    def check(files, seed):
+        with tempfile.TemporaryDirectory() as d:
+            world = load_world(write(Path(d), files))
+            ex, want = bfs_lengths(world, seed)
+            if not ex.complete:
+                return  # BFS proves nothing about absence; only compare where it finished
+            for e in world.endings:
+                r = shortest_route(world, e.id, seed=seed, max_states=300_000)
+                assert r.proved
+                if e.id in want:
+                    assert r.route is not None and len(r.route) == want[e.id], (e.id, r.route, want)
+                    assert play_moves(world, r.route, seed).state.ending == e.id
+                else:
+                    assert r.route is None  # unreachable: both searches say so
+
+    check()
 
 
 @pytest.mark.parametrize("ending,par", [("sources-familiar", 15), ("offer-accepted", 4), ("tuesday", 3),

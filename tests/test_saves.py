@@ -13,8 +13,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from adventure import Game, load_world
-from adventure.errors import SaveError
-from adventure.saves import Gallery, atomic_write, list_saves, load_game, save_dir, slot_path, write_save
+from adventure.core.errors import SaveError
+from adventure.play.saves import Gallery, atomic_write, list_saves, load_game, save_dir, slot_path, write_save
 
 from conftest import ROOT, WORLDS
 
@@ -38,7 +38,7 @@ def test_format_1_saves_still_load_and_are_still_checked(tmp_path, game, tutoria
     """Format 1 counted visits to every room, so its state hashes differ from format 2's. A save
     written by a format-1 engine (this document, with the hash that engine computed) must load,
     and a tampered one must still be refused."""
-    from adventure.game import v1_state_hash
+    from adventure.play.game import v1_state_hash
 
     p = write_save(tmp_path, game, "old")
     doc = json.loads(p.read_text())
@@ -134,7 +134,7 @@ KILLER = r"""
 import sys, os
 sys.path.insert(0, {root!r})
 from adventure import Game, load_world
-from adventure.saves import write_save
+from adventure.play.saves import write_save
 g = Game(load_world({world!r}))
 i = 0
 while True:

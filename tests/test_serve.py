@@ -11,8 +11,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from adventure.replay import verify_replay
-from adventure.serve import ERROR_CODES, OPS, Server, serve_stdio
+from adventure.speedrun.replay import verify_replay
+from adventure.api.serve import ERROR_CODES, OPS, Server, serve_stdio
 
 from conftest import ROOT, WORLDS
 from test_cli import adventure_cmd, run

@@ -3,7 +3,7 @@
 import shutil
 
 from adventure import load_world
-from adventure.session import Session
+from adventure.play.session import Session
 
 from conftest import WORLDS
 
@@ -61,7 +61,7 @@ def test_hidden_changes_are_not_announced(tmp_path):
 
 
 def test_a_gallery_that_cannot_be_written_says_so(tutorial, tmp_path, monkeypatch):
-    import adventure.saves as saves
+    import adventure.play.saves as saves
 
     def full(*a):
         raise OSError(28, "No space left on device")

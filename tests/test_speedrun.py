@@ -6,10 +6,10 @@ import xml.etree.ElementTree as ET
 import pytest
 
 from adventure import load_world
-from adventure.errors import AdventureError, ReplayError
-from adventure.replay import read_replay, verify_replay
-from adventure.runs import best_by_category, collect, golds, livesplit
-from adventure.speedrun import SpeedrunSession, parse_category
+from adventure.core.errors import AdventureError, ReplayError
+from adventure.speedrun.replay import read_replay, verify_replay
+from adventure.speedrun.runs import best_by_category, collect, golds, livesplit
+from adventure.speedrun.session import SpeedrunSession, parse_category
 
 from conftest import WORLDS
 

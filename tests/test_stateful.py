@@ -10,8 +10,8 @@ from hypothesis import strategies as st
 from hypothesis.stateful import Bundle, RuleBasedStateMachine, invariant, rule
 
 from adventure import load_world
-from adventure.engine import start, step
-from adventure.session import Session
+from adventure.core.engine import start, step
+from adventure.play.session import Session
 
 from conftest import WORLDS
 

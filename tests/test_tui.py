@@ -14,8 +14,8 @@ from prompt_toolkit.document import Document
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.plain_text import PlainTextOutput
 
-from adventure.session import Session
-from adventure.tui import ChoiceCompleter, run_tui
+from adventure.play.session import Session
+from adventure.play.tui import ChoiceCompleter, run_tui
 
 from conftest import ROOT
 

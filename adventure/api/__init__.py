@@ -1,0 +1,1 @@
+"""For programs and agents: the Gymnasium-style environment and the JSON-lines server."""

@@ -1,0 +1,227 @@
+"""adventure graph WORLD: the room map as Graphviz DOT, Mermaid, SVG or PNG.
+
+Rooms are boxes, endings are their own (double-edged) nodes. Each choice that moves is an edge
+labelled with the choice's text; a choice with an `if` is drawn dashed. `end = "id"` points at
+that ending; `end = true` points at the endings it can resolve to: the ones the exploration found
+(when it finished within its budget), else every ending it could select. Rooms and endings
+proved unreachable are drawn grey. SVG and PNG are made by Graphviz's `dot` program.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+FORMATS = ("dot", "mermaid", "svg", "png")
+EXPLORE_STATES = 200_000
+EXPLORE_SECONDS = 10.0
+
+
+def add_arguments(p) -> None:
+    p.add_argument("world", help="a world folder, or a shipped world's name")
+    p.add_argument("--format", choices=FORMATS, default=None,
+                   help="dot (default), mermaid, svg or png (svg and png need Graphviz's `dot`); "
+                        "guessed from -o's extension when not given")
+    p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    p.add_argument("--no-explore", action="store_true",
+                   help="draw every ending an `end = true` could select, without exploring which are reachable")
+
+
+# ---------------------------------------------------------------- the graph, independent of format
+
+
+class Graph:
+    """Nodes and edges of the map. Node ids are "room:<id>" and "ending:<id>"."""
+
+    def __init__(self, title: str):
+        self.title = title
+        self.nodes: list[dict] = []  # id, label, kind ("room"/"ending"/"start"), reachable (bool|None)
+        self.edges: list[dict] = []  # src, dst, label, conditional
+
+
+def build(world, ex=None) -> Graph:
+    """The map of a world; `ex` (an Exploration) refines `end = true` targets and greys out what it
+    proved unreachable."""
+    proved = ex is not None and ex.complete
+    g = Graph(world.title)
+    for rid in world.room_order:
+        r = world.rooms[rid]
+        g.nodes.append({"id": f"room:{rid}", "label": f"{r.title}\n({rid})", "kind": "start" if rid == world.start else "room",
+                        "reachable": (rid in ex.rooms) if proved else None})
+    for e in world.endings:
+        g.nodes.append({"id": f"ending:{e.id}", "label": f"{e.title}\n[{e.id}]", "kind": "ending",
+                        "reachable": (e.id in ex.endings) if proved else None})
+    # endings `end = true` can select, in order: up to and including the first without `when`
+    selectable = []
+    for e in world.endings:
+        selectable.append(e.id)
+        if e.when is None:
+            break
+    for rid in world.room_order:
+        for c in world.rooms[rid].choices:
+            label = " ".join(c.say.source.split())
+            cond = c.cond is not None
+            if c.go is not None:
+                g.edges.append({"src": f"room:{rid}", "dst": f"room:{c.go}", "label": label, "conditional": cond})
+            elif c.end is not None:
+                if c.end is True:
+                    if proved:
+                        targets = [e for e in selectable if e in ex.end_targets.get(c.key, ())]
+                    else:
+                        targets = selectable
+                else:
+                    targets = [c.end]
+                for t in targets:
+                    # `end = true` reaches an ending with a `when` only while that holds
+                    when = c.end is True and world.ending(t).when is not None
+                    g.edges.append({"src": f"room:{rid}", "dst": f"ending:{t}", "label": label, "conditional": cond or when})
+    return g
+
+
+# ---------------------------------------------------------------- DOT
+
+
+def dot_string(s: str) -> str:
+    """A DOT double-quoted string: backslashes and quotes escaped, newlines as \\n (centred lines).
+
+    In DOT, a backslash in a label starts an escape (\\N is the node's name, \\l a left-justified
+    line), so every backslash in the text is doubled."""
+    s = s.replace("\\", "\\\\").replace('"', '\\"')
+    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\\n")
+    return f'"{s}"'
+
+
+def to_dot(g: Graph) -> str:
+    out = ["digraph world {",
+           f"  label={dot_string(g.title)};",
+           "  labelloc=t;",
+           '  fontname="Helvetica";',
+           "  rankdir=LR;",
+           '  node [shape=box, style="rounded", fontname="Helvetica"];',
+           '  edge [fontname="Helvetica", fontsize=10];']
+    for n in g.nodes:
+        attrs = [f"label={dot_string(n['label'])}"]
+        if n["kind"] == "ending":
+            attrs.append("shape=doubleoctagon")
+        elif n["kind"] == "start":
+            attrs.append('style="rounded,bold"')
+        if n["reachable"] is False:
+            attrs.append("color=grey fontcolor=grey")
+        out.append(f"  {dot_string(n['id'])} [{', '.join(attrs)}];")
+    for e in g.edges:
+        attrs = [f"label={dot_string(_clip(e['label']))}"]
+        if e["conditional"]:
+            attrs.append("style=dashed")
+        out.append(f"  {dot_string(e['src'])} -> {dot_string(e['dst'])} [{', '.join(attrs)}];")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def _clip(s: str, n: int = 48) -> str:
+    return s if len(s) <= n else s[: n - 1].rstrip() + "…"
+
+
+# ---------------------------------------------------------------- Mermaid
+
+
+def mermaid_label(s: str) -> str:
+    """A quoted Mermaid label: quotes and markup characters as entity codes, lines joined by <br/>."""
+    parts = [" ".join(x.split()) for x in s.split("\n")]
+    esc = []
+    for p in parts:
+        q = []
+        for ch in p:
+            if ch == '"':
+                q.append("#quot;")
+            elif ch == "#":
+                q.append("#35;")
+            elif ch == "<":
+                q.append("#lt;")
+            elif ch == ">":
+                q.append("#gt;")
+            elif ch in "`":
+                q.append("#96;")
+            else:
+                q.append(ch)
+        esc.append("".join(q))
+    return '"' + "<br/>".join(esc) + '"'
+
+
+def to_mermaid(g: Graph) -> str:
+    ids = {n["id"]: f"n{i}" for i, n in enumerate(g.nodes)}
+    out = ["---", f"title: {json.dumps(g.title, ensure_ascii=False)}", "---", "flowchart LR"]
+    grey = []
+    for n in g.nodes:
+        nid = ids[n["id"]]
+        lab = mermaid_label(n["label"])
+        if n["kind"] == "ending":
+            out.append(f"  {nid}{{{{{lab}}}}}")
+        elif n["kind"] == "start":
+            out.append(f"  {nid}([{lab}])")
+        else:
+            out.append(f"  {nid}[{lab}]")
+        if n["reachable"] is False:
+            grey.append(nid)
+    for e in g.edges:
+        arrow = "-.->" if e["conditional"] else "-->"
+        out.append(f"  {ids[e['src']]} {arrow}|{mermaid_label(_clip(e['label']))}| {ids[e['dst']]}")
+    if grey:
+        out.append("  classDef unreachable stroke:#999,color:#999")
+        out.append(f"  class {','.join(grey)} unreachable")
+    return "\n".join(out) + "\n"
+
+
+# ---------------------------------------------------------------- command
+
+
+def render_with_dot(dot_src: str, fmt: str) -> bytes:
+    exe = shutil.which("dot")
+    if exe is None:
+        from ..core.errors import AdventureError
+
+        raise AdventureError(f"--format {fmt} needs Graphviz's `dot` program, which is not installed "
+                             "(install it with `apt-get install graphviz`, `brew install graphviz` or from "
+                             "graphviz.org; or use --format dot or --format mermaid)")
+    p = subprocess.run([exe, f"-T{fmt}"], input=dot_src.encode("utf-8"), capture_output=True, timeout=300)
+    if p.returncode != 0:
+        from ..core.errors import AdventureError
+
+        raise AdventureError(f"dot failed: {p.stderr.decode('utf-8', 'replace').strip()}")
+    return p.stdout
+
+
+def run(args) -> int:
+    from ..core.errors import AdventureError
+    from ..world.loader import load_world
+
+    fmt = args.format
+    if fmt is None:
+        ext = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
+        fmt = {"gv": "dot", "dot": "dot", "mmd": "mermaid", "mermaid": "mermaid", "svg": "svg", "png": "png"}.get(ext, "dot")
+    world = load_world(args.world)
+    ex = None
+    if not args.no_explore:
+        from ..analysis.explore import explore
+
+        ex = explore(world, max_states=EXPLORE_STATES, max_seconds=EXPLORE_SECONDS)
+    g = build(world, ex)
+    if fmt == "mermaid":
+        data = to_mermaid(g).encode("utf-8")
+    else:
+        src = to_dot(g)
+        data = src.encode("utf-8") if fmt == "dot" else render_with_dot(src, fmt)
+    if args.output:
+        try:
+            Path(args.output).write_bytes(data)
+        except OSError as e:
+            raise AdventureError(f"cannot write {args.output}: {e.strerror or e}") from None
+        print(f"wrote {args.output} ({fmt}, {len(g.nodes)} nodes, {len(g.edges)} edges)", file=sys.stderr)
+    else:
+        if fmt == "png" and sys.stdout.isatty():
+            raise AdventureError("PNG is binary: write it to a file with -o map.png")
+        sys.stdout.buffer.write(data)
+        sys.stdout.flush()
+    return 0

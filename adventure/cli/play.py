@@ -1,0 +1,50 @@
+"""adventure play [WORLD]: the terminal player when standard input is a terminal, else plain."""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def add_arguments(p) -> None:
+    p.add_argument("world", nargs="?", default=None, help="a world folder, or a shipped world's name (default: allhands)")
+    p.add_argument("--plain", action="store_true", help="plain text on standard input/output (no terminal UI)")
+    p.add_argument("--seed", type=int, default=0, help="seed for the game's random numbers (default 0)")
+    p.add_argument("--saves", metavar="DIR", help="save folder (default: $ADVENTURE_SAVES, a checkout's saves/, or the XDG data folder)")
+    p.add_argument("--no-color", action="store_true", help="no colours (NO_COLOR is respected too)")
+    p.add_argument("--clock", action="store_true", help="show a clock in the toolbar")
+    p.add_argument("--new", action="store_true", help="start a new game without offering to continue the last one")
+    p.add_argument("--continue", dest="cont", action="store_true", help="continue from the last autosave")
+    p.add_argument("--watch", action="store_true", help="reload the world when its files change, keeping your place")
+    p.add_argument("--speedrun", action="store_true", help="timed run: brief text, splits, a verifiable replay")
+    p.add_argument("--category", default="any", help="speedrun category: any, all, or an ending id (default any)")
+
+
+def run(args) -> int:
+    from .main import DEFAULT_WORLD
+    from ..world.loader import load_world
+    from ..play.saves import save_dir
+    from ..play.session import Session
+
+    world = load_world(args.world or DEFAULT_WORLD)
+    # the world lives as long as this process: keep the garbage collector from walking its objects
+    # again and again (after a big world's load, the first collection alone took 50 ms)
+    import gc
+
+    gc.freeze()
+    if args.speedrun:
+        from ..speedrun.session import SpeedrunSession
+
+        session = SpeedrunSession(world, save_dir(args.saves), seed=args.seed, category=args.category)
+        args.new, args.cont = True, False
+    else:
+        session = Session(world, save_dir(args.saves), seed=args.seed)
+    if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
+        from ..play.tui import run_tui
+
+        color = not (args.no_color or os.environ.get("NO_COLOR"))
+        return run_tui(session, color=color, clock=args.clock, resume=args.cont,
+                       offer_continue=not (args.new or args.cont), watch=args.watch)
+    from ..play.plain import run_plain
+
+    return run_plain(session, resume=args.cont, watch=args.watch)

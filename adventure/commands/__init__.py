@@ -1,1 +1,0 @@
-"""Subcommands: one module each, with add_arguments(parser) and run(args) -> int."""

@@ -1,0 +1,224 @@
+"""World text: neutralising control characters, `{name}` interpolation, and wrapping."""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+
+from .record import Record
+from .errors import ExprError
+
+# C0 controls except newline and tab, DEL, C1 controls, and the bidirectional overrides that can
+# make text read differently from what it is.
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+
+
+def clean(s: str) -> str:
+    """Neutralise anything in world text that a terminal would act on instead of print."""
+    if s.isprintable():  # no control, format (bidi) or line/paragraph characters: nothing to do
+        return s
+    s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
+    return _CONTROL.sub("", s)
+
+
+class Template(Record):
+    """A text with `{name}` slots, compiled once at load time.
+
+    parts: str pieces and int slots (indices into State.values)"""
+
+    __slots__ = ("_const", "parts", "source", "_h")  # what render reads first
+    _fields = ("source", "parts")
+
+    def _key(self) -> tuple:
+        return (self.source, self.parts)
+
+    def __init__(self, source: str, parts: tuple):
+        self.source = source
+        self.parts = parts
+        # the text itself when it has no slot (most texts): render returns it at once
+        if len(parts) == 1 and parts[0].__class__ is str:
+            self._const = parts[0]
+        else:
+            self._const = None
+            for p in parts:
+                if p.__class__ is not str:
+                    break
+            else:
+                self._const = "".join(parts)
+
+    def render(self, values) -> str:
+        c = self._const
+        if c is not None:
+            return c
+        out = []
+        for p in self.parts:
+            if p.__class__ is str:
+                out.append(p)
+            else:
+                v = values[p]
+                out.append(("true" if v else "false") if v.__class__ is bool else str(v))
+        return "".join(out)
+
+    @property
+    def slots(self) -> set[int]:
+        return {p for p in self.parts if isinstance(p, int)}
+
+
+_PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+
+
+def _simple_slots(src: str, var_index: dict[str, int]) -> tuple | None:
+    """The parts of a text whose braces are all well-formed `{name}` slots naming declared state,
+    as the general parser below would give them (a literal, possibly empty, before each slot; the
+    rest, if any, after the last), found with str.find; None for anything else (the parser then
+    reports it)."""
+    parts: list = []
+    pos = 0
+    find = src.find
+    while True:
+        i = find("{", pos)
+        if i < 0:
+            break
+        j = find("}", i)
+        if j < 0 or find("}", pos, i) >= 0:
+            return None
+        name = src[i + 1:j]
+        if "{" in name:
+            return None
+        slot = var_index.get(name.strip())
+        if slot is None:
+            return None
+        parts.append(src[pos:i])
+        parts.append(slot)
+        pos = j + 1
+    if find("}", pos) >= 0:
+        return None
+    if pos < len(src):
+        parts.append(src[pos:])
+    return tuple(parts)
+
+
+def compile_text(src: str, var_index: dict[str, int]) -> Template:
+    """Parse `{name}` slots. Unknown names and stray braces raise ExprError with a position."""
+    src = clean(src)
+    if "{" not in src and "}" not in src:  # most texts have no slot: nothing to parse
+        return Template(src, (src,))
+    if "{{" not in src and "}}" not in src:
+        fast = _simple_slots(src, var_index)
+        if fast is not None:
+            return Template(src, fast)
+    return _parse_text(src, var_index)
+
+
+def _parse_text(src: str, var_index: dict[str, int]) -> Template:
+    """The general parser of `{name}` slots, `{{`, `}}`, and every mistake in them."""
+    parts: list = []
+    buf: list[str] = []
+    pos = 0
+    for m in _PIECE.finditer(src):
+        buf.append(src[pos:m.start()])
+        pos = m.end()
+        tok = m.group(0)
+        if tok == "{{":
+            buf.append("{")
+        elif tok == "}}":
+            buf.append("}")
+        elif m.group(1) is not None:
+            name = m.group(1).strip()
+            if name not in var_index:
+                from .suggest import did_you_mean
+
+                s = did_you_mean(name, var_index)
+                hint = f" (did you mean {{{s}}}?)" if s else " (write {{ and }} for literal braces)"
+                raise ExprError(f"text names {{{name}}}, which is not declared in [state]{hint}", src[max(0, m.start() - 20):m.end() + 20], min(20, m.start()))
+            if buf:
+                parts.append("".join(buf))
+                buf = []
+            parts.append(var_index[name])
+        else:
+            raise ExprError("a lone brace in text (write {{ or }} for a literal brace)", src[max(0, m.start() - 20):m.end() + 20], min(20, m.start()))
+    buf.append(src[pos:])
+    if buf and "".join(buf):
+        parts.append("".join(buf))
+    if not parts:
+        parts.append("")
+    return Template(src, tuple(parts))
+
+
+def paragraphs(s: str) -> list[str]:
+    """Split text into paragraphs at blank lines; single newlines inside a paragraph become spaces."""
+    out = []
+    for block in re.split(r"\n\s*\n", s.strip()):
+        lines = [ln.strip() for ln in block.splitlines()]
+        if any(lines):
+            out.append(" ".join(ln for ln in lines if ln))
+    return out
+
+
+_WRAPPED: dict[tuple[str, int], str] = {}
+_TEXTWRAP_SPACE = frozenset("\t\n\x0b\x0c\r")  # what textwrap splits on, besides " "
+
+
+def _fill(p: str, width: int) -> str:
+    """`textwrap.fill(p, width, break_on_hyphens=False)`, by a greedy loop when that gives the same
+    lines: words apart by single spaces, none longer than the width. Otherwise textwrap itself."""
+    if "  " in p or not _TEXTWRAP_SPACE.isdisjoint(p):
+        return _textwrap_fill(p, width)
+    words = p.split(" ")
+    lines = []
+    cur: list[str] = []
+    n = -1
+    for w in words:
+        lw = len(w)
+        if lw > width:
+            return _textwrap_fill(p, width)
+        if n + 1 + lw <= width:
+            cur.append(w)
+            n += 1 + lw
+        else:
+            lines.append(" ".join(cur))
+            cur = [w]
+            n = lw
+    if cur:
+        lines.append(" ".join(cur))
+    return "\n".join(lines)
+
+
+def _textwrap_fill(p: str, width: int) -> str:
+    import textwrap
+
+    return textwrap.fill(p, width, break_on_hyphens=False)
+
+
+def wrap(s: str, width: int = 78) -> str:
+    """Wrap text to `width`, keeping paragraphs apart."""
+    width = max(20, width)
+    key = (s, width)
+    out = _WRAPPED.get(key)
+    if out is None:
+        out = "\n\n".join(_fill(p, width) for p in paragraphs(s))
+        if len(_WRAPPED) >= 16384:  # room texts repeat in a game; keep the memo bounded
+            del _WRAPPED[next(iter(_WRAPPED))]  # the oldest entry
+        _WRAPPED[key] = out
+    return out
+
+
+def word_count(s: str) -> int:
+    return len(re.findall(r"[A-Za-z0-9']+", s))
+
+
+def terminal_columns(default: int = 80) -> int:
+    """What shutil.get_terminal_size() says about the width ($COLUMNS, then the terminal, then the
+    default), without importing shutil (and the compression modules it brings) at start-up."""
+    try:
+        c = int(os.environ.get("COLUMNS", "0"))
+    except ValueError:
+        c = 0
+    if c > 0:
+        return c
+    try:
+        c = os.get_terminal_size(sys.__stdout__.fileno()).columns
+    except (AttributeError, ValueError, OSError):
+        c = 0
+    return c if c > 0 else default

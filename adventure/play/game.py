@@ -1,0 +1,187 @@
+"""A game in progress: the current state, the undo history and the log of choices taken.
+
+This is the object every front end holds (terminal, plain player, agent API). It wraps the pure
+engine functions and adds only bookkeeping; it does no I/O.
+"""
+
+from __future__ import annotations
+
+from ..core.engine import Option, RoomEntered, describe, options, replay, start, step
+from ..core.errors import ChoiceError, SaveError
+from ..core.model import State, World
+
+__all__ = ["Game", "STATE_FORMAT", "STATE_VERSION", "v1_state_hash"]
+
+STATE_FORMAT = "adventure-state"
+# 2: State.visits counts only the rooms that expressions read (format 1 counted every room, so
+# its state hashes differ; `v1_state_hash` still checks them)
+STATE_VERSION = 2
+
+
+class Game:
+    """Play a world: `choose()` moves on, `undo()` goes back, `restart()` starts over."""
+
+    def __init__(self, world: World, seed: int = 0):
+        self.world = world
+        self.seed = seed
+        out = start(world, seed)
+        self.opening = out.events
+        self.events: tuple = out.events  # what the last move (or start, undo, load) showed
+        self.history: list[State] = [out.state]
+        self.log: list[str] = []
+
+    # -- reading
+    @property
+    def state(self) -> State:
+        return self.history[-1]
+
+    @property
+    def over(self) -> bool:
+        return self.state.ending is not None
+
+    def options(self) -> list[Option]:
+        return options(self.world, self.state)
+
+    def describe(self) -> tuple:
+        return describe(self.world, self.state)
+
+    def values(self) -> dict:
+        return {v.name: self.state.values[v.index] for v in self.world.vars}
+
+    def choices(self) -> list[dict]:
+        """The options shown now, in order, as JSON-able dicts: index (0-based), id, label, enabled."""
+        vals = self.state.values
+        return [{"index": i, "id": o.id, "label": o.choice.say.render(vals), "enabled": o.enabled}
+                for i, o in enumerate(self.options())]
+
+    def state_hash(self) -> str:
+        return self.state.hash()
+
+    def get_state(self) -> dict:
+        """The game as a JSON-able dict: world, seed, the log of moves, the state and its hash."""
+        return {"format": STATE_FORMAT, "version": STATE_VERSION,
+                "world": {"id": self.world.id, "hash": self.world.content_hash},
+                "seed": self.seed, "log": list(self.log),
+                "state": self.state.to_json(), "state_hash": self.state.hash()}
+
+    def set_state(self, doc: dict) -> None:
+        """Restore a `get_state()` dict (a save file's document works too): replay its log from its
+        seed and check that the state reached has the recorded hash. Raises SaveError and leaves the
+        game as it was if the dict is malformed, is for another world, or does not replay exactly."""
+        if not isinstance(doc, dict) or doc.get("format", STATE_FORMAT) not in (STATE_FORMAT, "adventure-save"):
+            raise SaveError("not a game state (expected a dict as returned by get_state())")
+        w, seed, log, want = doc.get("world"), doc.get("seed"), doc.get("log"), doc.get("state_hash")
+        if not isinstance(w, dict) or not isinstance(w.get("id"), str):
+            raise SaveError("game state has no world id")
+        if w["id"] != self.world.id:
+            raise SaveError(f"this game state belongs to world {w['id'][:64]!r}, not {self.world.id!r}")
+        if not isinstance(seed, int) or isinstance(seed, bool):
+            raise SaveError("game state has no integer seed")
+        if not isinstance(log, list) or not all(isinstance(m, str) for m in log):
+            raise SaveError("game state has no log (a list of choice ids)")
+        if not isinstance(want, str):
+            raise SaveError("game state has no state_hash")
+        try:
+            history = self._replayed(seed, log)
+        except ChoiceError as e:
+            raise SaveError(f"game state does not replay: {str(e)[:200]}") from None
+        if doc.get("version", STATE_VERSION) < 2:
+            got = v1_state_hash(self.world, seed, log)
+        else:
+            got = history[-1].hash()
+        if got != want:
+            raise SaveError("game state does not replay: its moves lead to another state than the one it "
+                            "records (edited, or made with another version of the world)")
+        self.seed, self.opening, self.history, self.log = seed, start(self.world, seed).events, history, list(log)
+        self.events = self.describe()
+
+    # -- moving
+    def choose(self, choice_id: str) -> tuple:
+        """Take a choice by id; returns the events. Raises ChoiceError if it is not available."""
+        out = step(self.world, self.state, choice_id)
+        self.history.append(out.state)
+        self.log.append(choice_id)
+        self.events = out.events
+        return out.events
+
+    def undo(self) -> bool:
+        """Go back one move. False when already at the start."""
+        if len(self.history) == 1:
+            return False
+        self.history.pop()
+        self.log.pop()
+        self.events = self.describe()
+        return True
+
+    def restart(self) -> tuple:
+        out = start(self.world, self.seed)
+        self.history = [out.state]
+        self.log = []
+        self.events = out.events
+        return out.events
+
+    def resolve(self, text: str) -> str:
+        """Turn what a player typed (a number, a choice id, or part of a label) into a choice id."""
+        text = text.strip()
+        opts = self.options()
+        if not opts:
+            raise ChoiceError("the game is over: :restart to play again, :quit to leave")
+        if text.isdigit():
+            n = int(text)
+            if 1 <= n <= len(opts):
+                o = opts[n - 1]
+                if not o.enabled:
+                    raise ChoiceError(f"{n} is not available now")
+                return o.id
+            raise ChoiceError(f"choose a number from 1 to {len(opts)}")
+        low = text.lower()
+        enabled = [o for o in opts if o.enabled]
+        for o in enabled:
+            if o.id == text:
+                return o.id
+        labels = [(o, o.choice.say.render(self.state.values).lower()) for o in enabled]
+        exact = [o for o, lab in labels if lab == low]
+        if exact:
+            return exact[0].id
+        hits = [o for o, lab in labels if lab.startswith(low)] or [o for o, lab in labels if low in lab]
+        if len(hits) == 1:
+            return hits[0].id
+        if len(hits) > 1:
+            raise ChoiceError(f"{text!r} matches {len(hits)} choices; type more of it, or its number")
+        raise ChoiceError(f"no choice matches {text!r}; type a number from 1 to {len(opts)}")
+
+    def _replayed(self, seed: int, moves) -> list[State]:
+        """Every state from the start with `seed` through `moves`; ChoiceError names the move."""
+        history = [start(self.world, seed).state]
+        for i, m in enumerate(moves, 1):
+            try:
+                history.append(step(self.world, history[-1], m).state)
+            except ChoiceError as e:
+                raise ChoiceError(f"move {i} ({m!r}): {e}") from None
+        return history
+
+    def load_log(self, moves: list[str]) -> None:
+        """Replace this game by the one reached by playing `moves` from the start (for loads)."""
+        history = self._replayed(self.seed, moves)
+        self.history = history
+        self.log = list(moves)
+        self.events = self.describe()
+
+
+def v1_state_hash(world: World, seed: int, log) -> str:
+    """The hash format 1 gave the state that `log` reaches: it counted the entries into every room
+    (every RoomEntered event, the start room's included), where format 2 counts only the rooms
+    that expressions read. Lets saves and states written by format 1 still be checked."""
+    import hashlib
+    import json
+
+    out = replay(world, log, seed)
+    visits = [0] * len(world.room_order)
+    for ev in out.events:
+        if ev.__class__ is RoomEntered:
+            visits[world.rooms[ev.room].index] += 1
+    st = out.state
+    doc = {"room": st.room, "values": list(st.values), "visits": visits, "used": sorted(st.used),
+           "turn": st.turn, "rng": st.rng, "ending": st.ending}
+    blob = json.dumps(doc, separators=(",", ":"), sort_keys=True)
+    return hashlib.sha256(blob.encode()).hexdigest()[:16]

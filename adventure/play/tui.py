@@ -1,0 +1,178 @@
+"""The terminal player: one prompt_toolkit PromptSession, styled text, completion, a toolbar.
+
+Everything a player can do is decided by Session (session.py); this module only draws it. World
+text goes out as FormattedText fragments, never as markup, and was stripped of control characters
+when the world loaded, so a world cannot send escape sequences to the terminal.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+
+from prompt_toolkit import PromptSession, print_formatted_text
+from prompt_toolkit.completion import Completer, Completion
+from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.history import InMemoryHistory
+from prompt_toolkit.key_binding import KeyBindings
+from prompt_toolkit.output import ColorDepth
+from prompt_toolkit.styles import Style
+
+from .saves import list_saves
+from ..core.narration import Block
+from .session import COMMANDS, Session
+from ..core.text import clean, wrap
+
+STYLE = Style.from_dict({
+    "title": "bold ansibrightcyan",
+    "intro": "italic",
+    "text": "",
+    "reply": "ansiyellow",
+    "change": "ansibrightblack",
+    "ending": "bold ansibrightmagenta",
+    "choice": "",
+    "number": "bold",
+    "grey": "ansibrightblack",
+    "info": "ansigreen",
+    "error": "ansired",
+    "prompt": "bold",
+    "bottom-toolbar": "noreverse bg:ansiblack ansiwhite",
+})
+
+
+class ChoiceCompleter(Completer):
+    """Completes commands after ':', save names after ':load '/':save ', else choice labels."""
+
+    def __init__(self, session: Session):
+        self.session = session
+
+    def get_completions(self, document, complete_event):
+        text = document.text_before_cursor
+        if text.startswith(":"):
+            name, sep, arg = text.partition(" ")
+            if not sep:
+                for cmd, help_ in COMMANDS.items():
+                    if cmd.startswith(name.lower()):
+                        yield Completion(cmd, start_position=-len(name), display_meta=help_.split("  ")[-1])
+                return
+            if name in (":load", ":save"):
+                for slot, _ in list_saves(self.session.saves_root, self.session.world):
+                    if slot.startswith(arg):
+                        yield Completion(slot, start_position=-len(arg))
+            return
+        low = text.lower().strip()
+        for label in self.session.labels():
+            if low and low not in label.lower():
+                continue
+            yield Completion(label, start_position=-len(text))
+
+
+def fragments(blocks: list[Block], width: int) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for style, text in blocks:
+        text = clean(text)  # defence in depth: saves, replays and typed input reach here too
+        if style == "title":
+            out.append(("", "\n"))
+            out.append(("class:title", text + "\n"))
+        elif style in ("choice", "grey"):
+            num, _, label = text.partition(" ")
+            out.append(("class:number" if style == "choice" else "class:grey", "  " + num + " "))
+            out.append((f"class:{style}", label + "\n"))
+        elif style in ("text", "intro", "reply", "ending"):
+            out.append((f"class:{style}", wrap(text, width) + "\n\n"))
+        else:
+            out.append((f"class:{style}", text + "\n"))
+    return out
+
+
+def _bindings() -> KeyBindings:
+    kb = KeyBindings()
+
+    @kb.add("c-r")
+    def _(event):
+        """One-key restart: a new speedrun, or :restart in normal play."""
+        event.app.exit(result=":restart")
+
+    return kb
+
+
+def _watch(session: Session, ps: PromptSession, stop: threading.Event, interval: float = 0.4) -> None:
+    """Poll the world's files; on a change, end the current prompt with the internal :reload."""
+    snap = session.world_files()
+    while not stop.wait(interval):
+        now = session.world_files()
+        if now != snap:
+            snap = now
+            app = ps.app
+            if app.is_running and app.loop is not None:
+                app.loop.call_soon_threadsafe(lambda: app.is_running and app.exit(result=RELOAD))
+
+
+RELOAD = "\0reload"
+
+
+def run_tui(session: Session, color: bool = True, clock: bool = False, resume: bool = False,
+            offer_continue: bool = True, input=None, output=None, watch: bool = False) -> int:
+    started = time.monotonic()
+    depth = None if color else ColorDepth.DEPTH_1_BIT
+
+    timed = hasattr(session, "timer_text")
+
+    def toolbar():
+        if timed:
+            return " " + session.timer_text() + "  |  Ctrl-R new run"
+        s = session.game.state
+        where = session.world.rooms[s.room].title if s.ending is None else "The End"
+        parts = [f" {session.world.title}", where, f"move {s.turn}"]
+        if clock:
+            el = int(time.monotonic() - started)
+            parts.append(f"{time.strftime('%H:%M')}  played {el // 60}:{el % 60:02d}")
+        parts.append(":help")
+        return "  |  ".join(parts)
+
+    ps: PromptSession = PromptSession(
+        completer=ChoiceCompleter(session), history=InMemoryHistory(), bottom_toolbar=toolbar,
+        style=STYLE, color_depth=depth, complete_while_typing=False,
+        refresh_interval=0.1 if timed else 1 if clock else 0, input=input, output=output, key_bindings=_bindings(),
+    )
+
+    def show(blocks):
+        if blocks:
+            width = min(100, ps.output.get_size().columns) - 2
+            print_formatted_text(FormattedText(fragments(blocks, width)), style=STYLE, color_depth=depth,
+                                 output=ps.output, end="")
+
+    if not resume and offer_continue and session.can_continue():
+        try:
+            answer = ps.prompt([("class:prompt", "Continue where you left off? [Y/n] ")])
+        except (EOFError, KeyboardInterrupt):
+            answer = "n"
+        resume = answer.strip().lower() in ("", "y", "yes")
+    show(session.opening(resume))
+    stop = threading.Event()
+    if watch:
+        threading.Thread(target=_watch, args=(session, ps, stop), daemon=True).start()
+        show([("info", f"Watching {session.world.path} for changes.")])
+    typed = ""
+    while not session.done:
+        if timed:
+            session.prompt_started()
+        try:
+            line = ps.prompt([("class:prompt", "> ")], default=typed)
+            typed = ""
+        except KeyboardInterrupt:  # Ctrl-C cancels the line being typed
+            continue
+        except EOFError:  # Ctrl-D leaves, after an autosave
+            show(session.handle(":quit"))
+            break
+        finally:
+            if timed:
+                session.prompt_ended()
+        if line == RELOAD:  # the world changed under us: keep what was typed, reload, go on
+            typed = ps.default_buffer.text
+            show(session.reload())
+            continue
+        show(session.handle(line))
+    stop.set()
+    show([("info", "Saved. Goodbye.")] if session.autosave else [("info", "Goodbye.")])
+    return 0

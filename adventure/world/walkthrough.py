@@ -1,0 +1,135 @@
+"""Walkthrough files: a list of choice ids and what must hold at the end (the world's tests/*.toml).
+
+    name = "Light the lamp and wait"
+    seed = 0                      # optional
+    moves = ["up", "up", "light", "wait"]
+    [expect]
+    ending = "beacon"             # optional; "none" means the game must still be going
+    room = "lamp_room"            # optional
+    state = { lamp_lit = true }   # optional
+    text = ["The wick catches."]  # optional: each must appear in the transcript
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+try:
+    import tomli as toml
+except ImportError:  # pragma: no cover
+    import tomllib as toml
+
+from ..core.record import Record
+from ..core.engine import start, step
+from ..core.errors import ChoiceError, Problem, WorldError
+from .locate import Locator
+from ..core.model import World
+from ..core.narration import event_blocks
+from ..core.suggest import did_you_mean
+
+KEYS = ("name", "seed", "moves", "expect")
+EXPECT_KEYS = ("ending", "room", "state", "text")
+
+
+class Walkthrough(Record):
+    """A walkthrough file: the moves to play from `seed`, and what must hold at the end (the
+    ending or room reached, values of `state`, phrases of `text` in the transcript)."""
+
+    __slots__ = _fields = ("path", "name", "seed", "moves", "ending", "room", "state", "text")
+
+
+def load_walkthrough(path: Path, world: World) -> Walkthrough:
+    rel = str(path)
+    try:
+        src = path.read_text("utf-8")
+        doc = toml.loads(src)
+    except (OSError, UnicodeDecodeError) as e:
+        raise WorldError([Problem(rel, None, "", f"cannot be read: {e}")]) from None
+    except toml.TOMLDecodeError as e:
+        raise WorldError([Problem(rel, getattr(e, "lineno", None), "", f"TOML syntax error: {getattr(e, 'msg', e)}")]) from None
+    loc = Locator(src)
+    probs = []
+
+    def bad(key_path, msg, hint=""):
+        probs.append(Problem(rel, loc.line(key_path), ".".join(key_path), msg, hint))
+
+    for k in doc:
+        if k not in KEYS:
+            s = did_you_mean(k, KEYS)
+            bad((k,), f"unknown key {k!r}", f"did you mean {s!r}?" if s else "keys: " + ", ".join(KEYS))
+    moves = doc.get("moves")
+    if not isinstance(moves, list) or not all(isinstance(m, str) for m in moves):
+        bad(("moves",), "expected 'moves', an array of choice ids")
+        moves = []
+    seed = doc.get("seed", 0)
+    if not isinstance(seed, int) or isinstance(seed, bool):
+        bad(("seed",), "expected a whole number")
+        seed = 0
+    exp = doc.get("expect", {})
+    if not isinstance(exp, dict):
+        bad(("expect",), "expected a table [expect]")
+        exp = {}
+    for k in exp:
+        if k not in EXPECT_KEYS:
+            s = did_you_mean(k, EXPECT_KEYS)
+            bad(("expect", k), f"unknown key {k!r}", f"did you mean {s!r}?" if s else "keys: " + ", ".join(EXPECT_KEYS))
+    ending = exp.get("ending")
+    if ending is not None and ending != "none":
+        ids = [e.id for e in world.endings]
+        if ending not in ids:
+            s = did_you_mean(str(ending), ids)
+            bad(("expect", "ending"), f"no ending {ending!r} in the world", f"did you mean {s!r}?" if s else "")
+    room = exp.get("room")
+    if room is not None and room not in world.rooms:
+        bad(("expect", "room"), f"no room {room!r} in the world")
+    state = exp.get("state", {})
+    names = {v.name: v for v in world.vars}
+    if not isinstance(state, dict):
+        bad(("expect", "state"), "expected a table of names and values")
+        state = {}
+    for k, v in state.items():
+        if k not in names:
+            s = did_you_mean(k, names)
+            bad(("expect", "state", k), f"{k!r} is not declared in the world", f"did you mean {s!r}?" if s else "")
+        elif (names[k].type == "bool") != isinstance(v, bool) or not isinstance(v, int):
+            bad(("expect", "state", k), f"{k!r} is a {'flag' if names[k].type == 'bool' else 'counter'}; the expected value has the wrong type")
+    text = exp.get("text", [])
+    if isinstance(text, str):
+        text = [text]
+    if not isinstance(text, list) or not all(isinstance(t, str) for t in text):
+        bad(("expect", "text"), "expected a string or an array of strings")
+        text = []
+    if probs:
+        raise WorldError(probs)
+    return Walkthrough(rel, str(doc.get("name", path.stem)), seed, tuple(moves), ending, room, dict(state), tuple(text))
+
+
+def run_walkthrough(world: World, wt: Walkthrough) -> list[str]:
+    """Play it through; the list of failures (empty when it passes)."""
+    out = start(world, wt.seed)
+    state = out.state
+    transcript = [t for _, t in event_blocks(out.events)]
+    for i, m in enumerate(wt.moves, 1):
+        try:
+            o = step(world, state, m)
+        except ChoiceError as e:
+            return [f"move {i} ({m!r}) in room {state.room!r}: {e}"]
+        state = o.state
+        transcript.extend(t for _, t in event_blocks(o.events))
+    fails = []
+    if wt.ending is not None:
+        want = None if wt.ending == "none" else wt.ending
+        if state.ending != want:
+            fails.append(f"ending: expected {wt.ending!r}, got {state.ending or 'none (still playing in ' + repr(state.room) + ')'}")
+    if wt.room is not None and state.room != wt.room:
+        fails.append(f"room: expected {wt.room!r}, got {state.room!r}")
+    for k, v in wt.state.items():
+        got = state.values[world.var(k).index]
+        if got != v:
+            fails.append(f"state.{k}: expected {v!r}, got {got!r}")
+    full = "\n".join(transcript)
+    norm = " ".join(full.split())
+    for t in wt.text:
+        if " ".join(t.split()) not in norm:
+            fails.append(f"text not found in the transcript: {t!r}")
+    return fails
