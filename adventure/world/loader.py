@@ -21,32 +21,27 @@ from ..core.errors import ExprError, Problem, WorldError
 from ..core.expr import KEYWORDS, Scope, Var, compile_effect, compile_node, parse_condition, parse_effect
 from . import cache
 from ..core.record import LazyLine
-from ..core.model import Choice, Ending, Room, StateVar, TextIf, World
+from ..core.model import Ending, StateVar, World
 from ..core.suggest import did_you_mean
 from ..core.text import Template, compile_text
+from .rooms import CHOICE_KEYS, ID, MAX_TEXT, ROOM_KEYS, TEXT_IF_KEYS, RoomReader
+from .rooms import type_name as _type_name
 
 TYPE_CHECKING = False  # typing costs start-up time; checkers read this as True
 if TYPE_CHECKING:
     from .locate import Locator
 
-__all__ = ["load_world", "find_world", "shipped_worlds", "MAX_FILE_BYTES", "MAX_TEXT"]
+__all__ = ["load_world", "find_world", "shipped_worlds", "MAX_FILE_BYTES", "MAX_TEXT",
+           # every key the format has, read by schema.py (the room keys are read in rooms.py)
+           "WORLD_KEYS", "ENDING_KEYS", "BOUND_KEYS", "ROOM_KEYS", "TEXT_IF_KEYS", "CHOICE_KEYS", "ID", "NAME"]
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
-MAX_TEXT = 100_000
 MAX_ROOMS = 200_000
 NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
 
 WORLD_KEYS = ("id", "title", "start", "author", "intro", "unavailable", "version", "show_changes")
 ENDING_KEYS = ("id", "title", "text", "when", "secret")
-ROOM_KEYS = ("title", "text", "text_if", "choice", "split")
-TEXT_IF_KEYS = ("if", "text")
-CHOICE_KEYS = ("id", "say", "if", "show", "once", "do", "reply", "go", "end")
 BOUND_KEYS = ("default", "min", "max", "hidden")
-_CHOICE_KEYS = frozenset(CHOICE_KEYS)
-_ROOM_KEYS = frozenset(ROOM_KEYS)
-_TEXT_IF_KEYS = frozenset(TEXT_IF_KEYS)
-_ID_MATCH = ID.match
 
 
 def _here_worlds() -> list[Path]:
@@ -77,20 +72,6 @@ def find_world(name_or_path: str | os.PathLike) -> Path:
     s = did_you_mean(str(name_or_path), shipped)
     hint = f"did you mean {s!r}?" if s else "shipped worlds: " + ", ".join(shipped) if shipped else ""
     raise WorldError([Problem(str(name_or_path), None, "", "no such world folder or shipped world", hint)])
-
-
-def _type_name(v) -> str:
-    if isinstance(v, bool):
-        return "true/false"
-    if isinstance(v, int):
-        return "a whole number"
-    if isinstance(v, str):
-        return "a string"
-    if isinstance(v, list):
-        return "an array"
-    if isinstance(v, dict):
-        return "a table"
-    return type(v).__name__
 
 
 class _Lines:
@@ -139,7 +120,7 @@ class _File:
         return LazyLine(self.lines, path)
 
 
-class _Loader:
+class _Loader(RoomReader):
     def __init__(self, root: Path, use_cache: bool = True):
         self.root = root
         self.use_cache = use_cache
@@ -470,7 +451,7 @@ class _Loader:
             secret = self.get(wf, e, "secret", bool, path, default=False)
             endings.append(Ending(eid, etitle, etext or Template("", ("",)), node, src or "", test, secret, wf.rel, wf.line(path)))
 
-        rooms: dict[str, Room] = {}
+        rooms: dict = {}  # room id -> Room
         for rid, body, rf in raw_rooms:
             room = self.room(rid, body, rf, room_index, ending_ids)
             if room is not None:
@@ -484,104 +465,6 @@ class _Loader:
             path=str(root), content_hash=self.content_hash, version=version, scope=self.scope,
             files=self.files,
         )
-
-    def room_fast(self, rid: str, body: dict, rf: _File, room_index: dict, ending_ids: set) -> Room | None:
-        """`room()` for a room with nothing wrong in it, without the per-key bookkeeping; None when
-        anything is unusual, and then `room()` does the work and reports the problems."""
-        if not body.keys() <= _ROOM_KEYS:
-            return None
-        get = body.get
-        title = get("title")
-        if type(title) is not str or len(title) > MAX_TEXT:
-            return None
-        text = self._template(get("text"))
-        if text is None:
-            return None
-        raw_ifs = get("text_if")
-        text_ifs = ()
-        if raw_ifs is not None:
-            if type(raw_ifs) is not list:
-                return None
-            lst = []
-            for i, t in enumerate(raw_ifs):
-                if type(t) is not dict or not t.keys() <= _TEXT_IF_KEYS:
-                    return None
-                src = t.get("if")
-                if type(src) is not str or len(src) > MAX_TEXT:
-                    return None
-                tt = self._template(t.get("text"))
-                if tt is None:
-                    return None
-                r = self._parsed_condition(src)
-                if r.__class__ is not tuple:
-                    return None
-                lst.append(TextIf(r[0], src, r[1], tt, LazyLine(rf.lines, (rid, "text_if", i))))
-            text_ifs = tuple(lst)
-        raw_choices = get("choice")
-        if type(raw_choices) is not list or not raw_choices:
-            return None
-        split = get("split", False)
-        if split is not False and split is not True:
-            return None
-        choices = []
-        by_id = {}
-        fast = self.choice_fast
-        for i, c in enumerate(raw_choices):
-            if type(c) is not dict:
-                return None
-            choice = fast(rid, c, (rid, "choice", i), rf, room_index, ending_ids)
-            if choice is None or choice.id in by_id:
-                return None
-            by_id[choice.id] = choice
-            choices.append(choice)
-        return Room(rid, room_index[rid], title, text, text_ifs, tuple(choices), by_id, rf.rel,
-                    LazyLine(rf.lines, (rid,)), split)
-
-    def room(self, rid: str, body: dict, rf: _File, room_index: dict, ending_ids: set) -> Room | None:
-        fast = self.room_fast(rid, body, rf, room_index, ending_ids)
-        if fast is not None:
-            return fast
-        path = (rid,)
-        self.unknown_keys(rf, body, ROOM_KEYS, path, f"room {rid!r}")
-        title = self.get(rf, body, "title", str, path, required=True, default="")
-        text = self.text(rf, body, "text", path, required=True)
-        text_ifs = []
-        for i, t in enumerate(self.get(rf, body, "text_if", list, path, default=[])):
-            tp = path + ("text_if", i)
-            if not isinstance(t, dict):
-                self.problem(rf, tp, "expected a table [[room.text_if]] with 'if' and 'text'")
-                continue
-            self.unknown_keys(rf, t, TEXT_IF_KEYS, tp, "text_if")
-            src = self.get(rf, t, "if", str, tp, required=True)
-            tt = self.text(rf, t, "text", tp, required=True)
-            if src is None or tt is None:
-                continue
-            node, test = self.condition(rf, src, tp + ("if",))
-            if node is not None:
-                text_ifs.append(TextIf(node, src, test, tt, rf.line(tp)))
-        raw_choices = self.get(rf, body, "choice", list, path, default=[])
-        if not raw_choices and "choice" not in body:
-            self.problem(rf, path, f"room {rid!r} has no choices", f"add [[{rid}.choice]] tables; a room without choices would leave the player stuck")
-        choices: list[Choice] = []
-        ids: set[str] = set()
-        for i, c in enumerate(raw_choices):
-            cp = path + ("choice", i)
-            if not isinstance(c, dict):
-                self.problem(rf, cp, f"expected a table [[{rid}.choice]]")
-                continue
-            choice = self.choice(rid, c, cp, rf, room_index, ending_ids)
-            if choice is None:
-                continue
-            if choice.id in ids:
-                self.problem(rf, cp + ("id",), f"choice id {choice.id!r} is used twice in room {rid!r}")
-                continue
-            ids.add(choice.id)
-            choices.append(choice)
-        split = self.get(rf, body, "split", bool, path, default=False)
-        if text is None:
-            return None
-        return Room(rid, room_index[rid], title, text, tuple(text_ifs), tuple(choices),
-                    {c.id: c for c in choices}, rf.rel, rf.line(path), split)
 
     def _template(self, s) -> Template | None:
         """The compiled text of a valid string, or None if `text()` would report a problem."""
@@ -601,146 +484,6 @@ class _Loader:
                 t = e
             self._texts[s] = t
         return t
-
-    def choice_fast(self, rid: str, c: dict, cp: tuple, rf: _File, room_index: dict, ending_ids: set) -> Choice | None:
-        """`choice()` for a choice with nothing wrong in it, without the per-key bookkeeping; None
-        when anything is unusual, and then `choice()` does the work and reports the problems."""
-        if not c.keys() <= _CHOICE_KEYS:
-            return None
-        get = c.get
-        texts = self._texts
-        cid = get("id")
-        if type(cid) is not str or len(cid) > MAX_TEXT or not _ID_MATCH(cid):
-            return None
-        say = get("say")
-        say = texts.get(say) if type(say) is str else None
-        if say is None or say.__class__ is not Template:
-            say = self._template(get("say"))
-            if say is None:
-                return None
-        src = get("if")
-        node = test = None
-        if src is not None:
-            if type(src) is not str or len(src) > MAX_TEXT:
-                return None
-            r = self._parsed_condition(src)
-            if r.__class__ is not tuple:
-                return None  # failed: the slow path reports it
-            node, test = r
-        show = get("show")
-        if show is not None and show != "hide" and show != "grey":
-            return None
-        once = get("once", False)
-        if once is not False and once is not True:
-            return None
-        raw_do = get("do")
-        if raw_do is None:
-            effects = runs = writes = ()
-        else:
-            if type(raw_do) is str:
-                raw_do = (raw_do,)
-            elif type(raw_do) is not list:
-                return None
-            for e in raw_do:
-                if type(e) is not str or len(e) > MAX_TEXT:
-                    return None
-            key = tuple(raw_do)
-            got = self._effect_lists.get(key)
-            if got is None:
-                effects = []
-                runs = []
-                for e in raw_do:
-                    r = self._parsed_effect(e)
-                    if r.__class__ is not tuple:
-                        return None
-                    effects.append(r[0])
-                    runs.append(r[1])
-                # choices with the same list of effects share one pair of tuples (and its
-                # Choice.writes): less memory, and a move in a big world touches less of it
-                effects = tuple(effects)
-                got = self._effect_lists[key] = (effects, tuple(runs), tuple(sorted({e.var.index for e in effects})))
-            effects, runs, writes = got
-        reply = None
-        if "reply" in c:
-            reply = self._template(c["reply"])
-            if reply is None:
-                return None
-        go = get("go")
-        if go is not None:
-            if type(go) is not str or len(go) > MAX_TEXT or go not in room_index:
-                return None
-            go = self.room_key[go]
-        end = get("end")
-        if end is not None:
-            if end is not True and (type(end) is not str or end not in ending_ids):
-                return None
-            if go is not None:
-                return None
-        elif "end" in c:
-            return None
-        return Choice(cid, rid + "." + cid, rid, say, node, src or "", test, show or self.unavailable,
-                      once, effects, runs, reply, go, end, rf.rel, LazyLine(rf.lines, cp), writes)
-
-    def choice(self, rid: str, c: dict, cp: tuple, rf: _File, room_index: dict, ending_ids: set) -> Choice | None:
-        fast = self.choice_fast(rid, c, cp, rf, room_index, ending_ids)
-        if fast is not None:
-            return fast
-        n_before = len(self.problems)
-        self.unknown_keys(rf, c, CHOICE_KEYS, cp, "a choice")
-        cid = self.get(rf, c, "id", str, cp, required=True, default="")
-        if cid and not ID.match(cid):
-            self.problem(rf, cp + ("id",), f"choice id {cid!r} must use letters, digits, '-' and '_'")
-        say = self.text(rf, c, "say", cp, required=True)
-        src = self.get(rf, c, "if", str, cp)
-        node = test = None
-        if src is not None:
-            node, test = self.condition(rf, src, cp + ("if",))
-        show = self.get(rf, c, "show", str, cp, default=None)
-        if show is not None and show not in ("hide", "grey"):
-            self.problem(rf, cp + ("show",), f"must be \"hide\" or \"grey\", not {show!r}")
-        once = self.get(rf, c, "once", bool, cp, default=False)
-        raw_do = self.get(rf, c, "do", (str, list), cp, default=[])
-        if isinstance(raw_do, str):
-            raw_do = [raw_do]
-        effects = []
-        runs = []
-        for j, e in enumerate(raw_do):
-            if not isinstance(e, str):
-                self.problem(rf, cp + ("do",), f"effect {j + 1} is {_type_name(e)}; effects are strings like \"dread += 1\"")
-                continue
-            r = self.effect(rf, e, cp + ("do",))
-            if r is not None:
-                effects.append(r[0])
-                runs.append(r[1])
-        reply = self.text(rf, c, "reply", cp)
-        go = self.get(rf, c, "go", str, cp)
-        if go is not None and go not in room_index:
-            s = did_you_mean(go, room_index)
-            self.problem(rf, cp + ("go",), f"room {go!r} does not exist", self.room_hint(s, room_index))
-        elif go is not None:
-            go = self.room_key[go]
-        end = c.get("end")
-        if end is None and "end" in c:  # TOML has no null; a table from the cache might
-            self.problem(rf, cp + ("end",), "expected true or an ending id, got nothing")
-        if end is not None:
-            if end is True:
-                pass
-            elif isinstance(end, str):
-                if end not in ending_ids:
-                    s = did_you_mean(end, ending_ids)
-                    self.problem(rf, cp + ("end",), f"ending {end!r} does not exist", f"did you mean {s!r}?" if s else "endings: " + ", ".join(sorted(ending_ids)))
-            else:
-                self.problem(rf, cp + ("end",), f"expected true or an ending id, got {_type_name(end)}", "leave 'end' out for a choice that does not end the game")
-        if go is not None and end is not None:
-            self.problem(rf, cp, "a choice cannot have both 'go' and 'end'")
-        if len(self.problems) != n_before:
-            return None
-        return Choice(
-            id=cid, key=f"{rid}.{cid}", room=rid, say=say, cond=node, cond_source=src or "", test=test,
-            show=show or self.unavailable, once=once, effects=tuple(effects),
-            run=tuple(runs), reply=reply, go=go, end=end,
-            file=rf.rel, line=rf.line(cp),
-        )
 
 
 def load_world(path: str | os.PathLike) -> World:
