@@ -8,7 +8,7 @@ import collections
 import random
 import sys
 
-from adventure.api.env import AdventureEnv
+from adventure.env import AdventureEnv
 
 
 def play(world="allhands", episodes=1000, seed=0, max_steps=200):
