@@ -56,7 +56,7 @@ def test_a_star_agrees_with_breadth_first_on_random_worlds(examples):
 
 
 @pytest.mark.parametrize("ending,par", [("sources-familiar", 15), ("offer-accepted", 4), ("tuesday", 3),
-                                        ("working-as-intended", 6), ("sandbox-escape", 5)])
+                                        ("working-as-intended", 8), ("sandbox-escape", 5)])
 def test_allhands_pars(ending, par):
     world = load_world(WORLDS / "allhands")
     r = shortest_route(world, ending, seed=0)
@@ -73,12 +73,12 @@ def test_route_plays_through_the_real_player(tmp_path):
     doc = json.loads(r.stdout)
     (e,) = doc["endings"]
     moves = [step["choice"] for step in e["route"]]
-    assert e["par"] == len(moves) == 6
+    assert e["par"] == len(moves) == 8
     p = subprocess.run([sys.executable, "-m", "adventure", "play", "allhands", "--plain", "--new", "--saves", str(tmp_path)],
                        input="\n".join(moves) + "\n", capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert p.returncode == 0
     assert "*** Working as Intended" in p.stdout
-    assert p.stdout.count("\n> ") == 6  # exactly that many moves were typed
+    assert p.stdout.count("\n> ") == 8  # exactly that many moves were typed
 
 
 @pytest.mark.slow
