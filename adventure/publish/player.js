@@ -185,25 +185,40 @@
     els.notice.classList.toggle("error", !!error);
   }
 
-  // Replace the page's passage; announce it; keep focus somewhere sensible.
+  const MAX_PASSAGES = 40;  // the transcript keeps this many passages on the page
+  const reduced = window.matchMedia && window.matchMedia("(prefers-reduced-motion: reduce)").matches;
+
+  // Show a passage: appended to the transcript after a move (opts.append), else on a fresh page.
+  // game.arts[k] is the passage shown for states[k], or null when it is no longer on the page.
   function show(events, chosen, opts) {
     opts = opts || {};
-    for (const old of els.story.querySelectorAll(".passage")) old.remove();
-    const atStart = game.log.length === 0;
-    els.cover.classList.toggle("shown", atStart);
+    if (!opts.append) {
+      for (const old of els.story.querySelectorAll(".passage")) old.remove();
+      els.cover.classList.toggle("shown", game.log.length === 0);
+      game.arts = new Array(game.states.length - 1).fill(null);
+    }
+    for (const old of els.story.querySelectorAll(".passage.fresh")) old.classList.replace("fresh", "old");
     const { art, heading } = passage(events, chosen, opts.newEnding);
+    art.tabIndex = -1;
     els.story.appendChild(art);
+    game.arts.push(art);
+    const all = els.story.querySelectorAll(".passage");
+    for (let k = 0; k < all.length - MAX_PASSAGES; k++) all[k].remove();
+    finish(opts, art, heading);
+  }
+
+  // Choices, buttons, notice, the announcement, focus and scrolling for the passage `art`.
+  function finish(opts, art, heading) {
     showChoices();
     els.undo.disabled = game.log.length === 0 && !before;
     say(opts.notice || "", opts.error);
     els.live.textContent = "";
-    const text = art.innerText || art.textContent;
     // a new node each time, so the announcement is made even when the text repeats
-    els.live.appendChild(el("span", null, (opts.notice ? opts.notice + " " : "") + text));
-    if (opts.focus) {
-      (heading || els.choices).focus({ preventScroll: true });
-    }
-    if (opts.scroll !== false) window.scrollTo(0, 0);
+    els.live.appendChild(el("span", null, (opts.notice ? opts.notice + " " : "") + (art.innerText || art.textContent)));
+    if (opts.focus) (heading || art).focus({ preventScroll: true });
+    if (opts.scroll === false) return;
+    if (opts.append || opts.scrollTo) art.scrollIntoView({ block: "start", behavior: reduced ? "auto" : "smooth" });
+    else window.scrollTo(0, 0);
   }
 
   // ---------------------------------------------------------------- moves
@@ -221,7 +236,8 @@
     let isNew = false;
     if (out.state.ending !== null) isNew = recordEnding(out.state.ending);
     autosave();
-    show(out.events, label, { focus: !!button || document.activeElement === document.body || els.choices.contains(document.activeElement), newEnding: isNew });
+    show(out.events, label, { append: true, newEnding: isNew,
+      focus: !!button || document.activeElement === document.body || els.choices.contains(document.activeElement) });
   }
 
   function undo() {
@@ -229,8 +245,17 @@
       game.states.pop();
       game.log.pop();
       const label = game.labels.pop();
+      const gone = game.arts.pop();
+      if (gone) gone.remove();
       autosave();
-      show(world.describe(current()), null, { notice: "Undone: \u201c" + label + "\u201d.", focus: true });
+      const notice = "Undone: \u201c" + label + "\u201d.";
+      const art = game.arts[game.arts.length - 1];
+      if (art && art.isConnected) {
+        art.classList.replace("old", "fresh");
+        finish({ notice, focus: true, scrollTo: true }, art, art.querySelector("h2"));
+      } else {
+        show(world.describe(current()), null, { notice, focus: true });
+      }
     } else if (before) {
       game = before;
       before = null;
@@ -392,4 +417,5 @@
     show(f.events, null, { scroll: false });
   }
   document.documentElement.dataset.ready = "1";
+  if (window.performance && performance.mark) performance.mark("adventure-first-screen");
 })();
