@@ -64,7 +64,7 @@ def _page(browser, url, errors):
 def _move(page, cid: str, by_key: bool):
     b = page.locator(f'button.choice[data-id="{cid}"]')
     n = b.locator(".n").inner_text()
-    if by_key and n.isdigit():
+    if by_key and len(n) == 1:  # keys 1-9
         page.keyboard.press(n)
     else:
         b.click()

@@ -165,7 +165,7 @@
       const b = el("button", "choice");
       b.type = "button";
       b.dataset.id = o.id;
-      b.appendChild(el("span", "n", k < 9 ? String(k + 1) : "\u00b7")).setAttribute("aria-hidden", "true");
+      b.appendChild(el("span", "n", String(k + 1))).setAttribute("aria-hidden", "true");
       b.appendChild(el("span", "label", world.label(o, s)));
       if (k < 9) b.setAttribute("aria-keyshortcuts", String(k + 1));
       if (!o.enabled) {
