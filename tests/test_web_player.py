@@ -93,6 +93,9 @@ def test_play_reload_undo_and_gallery(browser, tmp_path):
         # the autosave holds Game.get_state's format, with the Python engine's state hash
         saved = page.evaluate("JSON.parse(localStorage.getItem('adventure/id/allhands/autosave'))")
         assert saved["log"] == moves[:half] and saved["state_hash"] == game.state_hash()
+        other = adventure.Game(world)
+        other.set_state(saved)  # the Python side takes the page's save as it is
+        assert other.state_hash() == game.state_hash()
 
         page.reload()
         page.wait_for_selector("html[data-ready]")
