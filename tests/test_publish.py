@@ -150,6 +150,37 @@ def test_runtime_sha256_and_json_match_python():
 
 
 @needs_node
+def test_integer_operations_match_python(tmp_path):
+    """+ - * / % neg abs on pairs around 0, 2**53 and 2**63, against expr.py's own functions."""
+    import random
+
+    from adventure.expr import INT_MAX, _div, _mod, _sat
+
+    rnd = random.Random(17)
+    edges = [0, 1, -1, 2, -2, 3, -7, 7, 2**31, 2**32 + 1, 2**53 - 1, -(2**53 - 1), 2**53, -(2**53), 2**53 + 1,
+             2**62, INT_MAX, -INT_MAX, INT_MAX - 1, -(2**63)]
+    vals = edges + [rnd.randint(-2**64, 2**64) for _ in range(60)] + [rnd.randint(-2**20, 2**20) for _ in range(60)]
+    pairs = [(a, b) for a in vals for b in vals]
+    ops = {"add": lambda a, b: _sat(a + b), "sub": lambda a, b: _sat(a - b), "mul": lambda a, b: _sat(a * b),
+           "div": _div, "mod": _mod, "neg": lambda a, b: _sat(-a), "abs": lambda a, b: _sat(abs(a))}
+    want = {k: [str(f(a, b)) for a, b in pairs] for k, f in ops.items()}
+    (tmp_path / "pairs.json").write_text(json.dumps([[str(a), str(b)] for a, b in pairs]))
+    probe = ("const A = require(process.argv[1]); const I = A._int;"
+             "const P = JSON.parse(require('fs').readFileSync(process.argv[2], 'utf8')).map(p => p.map(x => I.norm(BigInt(x))));"
+             "const out = {}; for (const k of ['add','sub','mul','div','mod','neg','abs'])"
+             " out[k] = P.map(([a, b]) => { const r = I[k](a, b); if (typeof r === 'number' && !Number.isSafeInteger(r)) throw new Error(k); "
+             " if (typeof r === 'bigint' && r >= -9007199254740991n && r <= 9007199254740991n) throw new Error('not canonical ' + k); return String(r); });"
+             "process.stdout.write(JSON.stringify(out));")
+    r = subprocess.run([NODE, "-e", probe, str(Path(adventure.__file__).parent / "publish" / "runtime.js"), str(tmp_path / "pairs.json")],
+                       capture_output=True, text=True)
+    assert r.returncode == 0, r.stderr
+    got = json.loads(r.stdout)
+    for k in ops:
+        bad = [(pairs[i], want[k][i], got[k][i]) for i in range(len(pairs)) if want[k][i] != got[k][i]]
+        assert not bad, (k, bad[:3])
+
+
+@needs_node
 def test_conformance_fast_slice(tmp_path):
     """300 random games per shipped world, every walkthrough, and the edge-case world."""
     names = list(adventure.shipped_worlds())

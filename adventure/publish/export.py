@@ -126,10 +126,12 @@ def world_doc(world, ifid: str | None = None, blurb: str | None = None) -> dict:
     }
 
 
-def world_json(world, **kw) -> str:
-    """world_doc as compact JSON, safe to put inside a <script> element: '<', '>' and '&' are
-    escaped, so no world text can close the element or open a comment."""
-    s = json.dumps(world_doc(world, **kw), ensure_ascii=False, separators=(",", ":"))
+def world_json(world, doc: dict | None = None, **kw) -> str:
+    """world_doc (or `doc`, made by it) as compact JSON, safe to put inside a <script> element:
+    '<', '>' and '&' are escaped, so no world text can close the element or open a comment."""
+    if doc is None:
+        doc = world_doc(world, **kw)
+    s = json.dumps(doc, ensure_ascii=False, separators=(",", ":"))
     return s.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
 
 
@@ -155,7 +157,7 @@ def export_html(world, ifid: str | None = None, blurb: str | None = None) -> str
     from .. import __version__
 
     doc = world_doc(world, ifid=ifid, blurb=blurb)
-    data = world_json(world, ifid=ifid, blurb=blurb)
+    data = world_json(world, doc)
     css = asset("player.css")
     runtime = asset("runtime.js")
     player = asset("player.js")
