@@ -132,8 +132,14 @@ def test_play_reload_undo_and_gallery(browser, tmp_path):
         page.locator("button.choice:not([disabled])").first.click()
         page.keyboard.press("s")
         page.get_by_role("button", name="Load Slot 1").click()
-        saved = page.evaluate("JSON.parse(localStorage.getItem('adventure/id/allhands/autosave'))")
-        assert saved["state_hash"] == game.state_hash()
+        autosave = "JSON.parse(localStorage.getItem('adventure/id/allhands/autosave'))"
+        assert page.evaluate(autosave)["state_hash"] == game.state_hash()
+
+        # a restart can be undone
+        page.get_by_role("button", name="Restart").click()
+        assert page.locator("h1.title").is_visible() and page.evaluate(autosave)["log"] == []
+        page.keyboard.press("u")
+        assert page.evaluate(autosave)["state_hash"] == game.state_hash()
     finally:
         ctx.close()
     assert errors == []
