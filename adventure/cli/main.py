@@ -26,6 +26,7 @@ COMMANDS = {
     "new": "start a new world from a small working example",
     "schema": "print the JSON Schema of world files, for editors",
     "serve": "play a world over JSON lines on standard input/output (--stdio), for programs",
+    "export": "write a world as one self-contained HTML page (--html), or a zip for itch.io (--zip)",
 }
 
 DEFAULT_WORLD = "allhands"
