@@ -56,10 +56,10 @@ class _Parser(argparse.ArgumentParser):
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser. With `command`, only that subcommand gets its arguments (and only its module is
     imported); the others are still listed by `--help`, from COMMANDS."""
-    from .. import __version__
+    from .version import VersionAction
 
     p = _Parser(prog="adventure", description="Play and write interactive fiction in the terminal.")
-    p.add_argument("--version", action="version", version=f"adventure {__version__}")
+    p.add_argument("--version", action=VersionAction)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, help_ in COMMANDS.items():
         sp = sub.add_parser(name, help=help_, description=help_)
