@@ -26,6 +26,7 @@ COMMANDS = {
     "new": "start a new world from a small working example",
     "schema": "print the JSON Schema of world files, for editors",
     "serve": "play a world over JSON lines on standard input/output (--stdio), for programs",
+    "completion": "print a shell completion script (bash, zsh or fish)",
 }
 
 DEFAULT_WORLD = "allhands"
