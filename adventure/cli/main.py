@@ -27,6 +27,7 @@ COMMANDS = {
     "schema": "print the JSON Schema of world files, for editors",
     "serve": "play a world over JSON lines on standard input/output (--stdio), for programs",
     "completion": "print a shell completion script (bash, zsh or fish)",
+    "lsp": "the language server for world files, for editors (needs the 'lsp' extra)",
 }
 
 DEFAULT_WORLD = "allhands"
