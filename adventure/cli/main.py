@@ -28,6 +28,7 @@ COMMANDS = {
     "serve": "play a world over JSON lines on standard input/output (--stdio), for programs",
     "completion": "print a shell completion script (bash, zsh or fish)",
     "lsp": "the language server for world files, for editors (needs the 'lsp' extra)",
+    "mcp": "play worlds as a Model Context Protocol server, for LLM agents (needs the 'mcp' extra)",
 }
 
 DEFAULT_WORLD = "allhands"
