@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import asyncio
 import atexit
+import threading
 from pathlib import Path
 
 from lsprotocol import types
@@ -46,6 +47,12 @@ class _World:
         self.index = ws.Index(root)
         self.published: set[Path] = set()
         self.task: asyncio.Task | None = None
+        # one check at a time on the mirror: a cancelled task's thread may still be running
+        self.lock = threading.Lock()
+
+    def check(self, overlays: dict[Path, str], **options) -> list[ws.Diagnostic]:
+        with self.lock:
+            return ws.check(self.mirror, overlays, **options)
 
 
 class AdventureLanguageServer(LanguageServer):
@@ -62,7 +69,8 @@ class AdventureLanguageServer(LanguageServer):
 
     def close(self) -> None:
         for w in self.worlds.values():
-            w.mirror.close()
+            with w.lock:
+                w.mirror.close()
 
     # -- documents
     def overlays(self, root: Path) -> dict[Path, str]:
@@ -100,8 +108,13 @@ class AdventureLanguageServer(LanguageServer):
     async def _check_later(self, w: _World) -> None:
         await asyncio.sleep(self.delay)
         overlays = self.overlays(w.root)
-        found = await asyncio.to_thread(ws.check, w.mirror, overlays, explore_world=self.max_states > 0,
-                                        max_states=self.max_states, max_seconds=self.max_seconds)
+        try:
+            found = await asyncio.to_thread(w.check, overlays, explore_world=self.max_states > 0,
+                                            max_states=self.max_states, max_seconds=self.max_seconds)
+        except Exception as e:  # a bug: say so in the editor's log, and keep serving
+            self.window_log_message(types.LogMessageParams(
+                type=types.MessageType.Error, message=f"adventure lsp: checking {w.root} failed: {e!r}"))
+            return
         self.publish(w, found)
 
     def publish(self, w: _World, found: list[ws.Diagnostic]) -> None:

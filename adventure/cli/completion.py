@@ -20,7 +20,7 @@ import sys
 
 SHELLS = ("bash", "zsh", "fish")
 # positional arguments and option metavars -> what completes there
-_WORLD_DESTS = {"world"}
+_WORLD_DESTS = {"world", "world_name"}
 _FILE = ("file", "files", "FILE", "FILES", "REPLAY", "SAVE")
 _DIR = ("path", "DIR", "FOLDER")
 
