@@ -9,10 +9,32 @@ The public API: load a world, start a game, list choices, choose, read the event
     ['kettle', 'feed-gull']
 
 The names below are imported on first use (PEP 562), so that `python -m adventure` pays only for
-the modules of the command it runs.
+the modules of the command it runs. Type checkers see them through the `TYPE_CHECKING` imports
+(the package ships `py.typed`).
+
+The distribution is called "adventure-engine" on PyPI (`pip install adventure-engine`): the name
+"adventure" belongs to another project, a Colossal Cave port whose import name is also
+`adventure`. Both cannot live in one environment.
 """
 
+# `typing` is not imported at run time (start-up time, docs/performance.md); type checkers treat
+# any TYPE_CHECKING as true
+TYPE_CHECKING = False
+
 __version__ = "0.2.0"
+__distribution__ = "adventure-engine"
+
+if TYPE_CHECKING:  # what the lazy names below are, for type checkers; never imported at run time
+    from typing import Any
+
+    from .core.engine import (Changed, EndingReached, Intro, Option, Outcome, Reply, RoomEntered,
+                              available_choices, describe, options, start, step)
+    from .core.engine import replay as play_moves
+    from .core.errors import (AdventureError, ChoiceError, ExprError, Problem, ReplayError, SaveError,
+                              WorldError)
+    from .core.model import Choice, Ending, Room, State, World
+    from .play.game import Game
+    from .world.loader import find_world, load_world, shipped_worlds
 
 # public name -> (module, attribute in it)
 _LAZY = {
@@ -28,7 +50,7 @@ _LAZY = {
 }
 
 __all__ = [
-    "__version__",
+    "__version__", "__distribution__",
     "load_world", "find_world", "shipped_worlds",
     "World", "Room", "Choice", "Ending", "State",
     "Game", "start", "step", "options", "available_choices", "describe", "play_moves",
@@ -37,7 +59,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> "Any":
     import importlib
 
     spec = _LAZY.get(name)
@@ -54,5 +76,5 @@ def __getattr__(name: str):
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}") from None
 
 
-def __dir__():
+def __dir__() -> list[str]:
     return sorted(set(globals()) | set(__all__))

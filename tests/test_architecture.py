@@ -20,7 +20,8 @@ MAY_IMPORT = {
     "speedrun": {"core", "world", "play", ""},
     "api": {"core", "world", "analysis", "play", "speedrun", ""},
     "publish": {"core", "world", ""},
-    "cli": {"core", "world", "analysis", "play", "speedrun", "api", "publish", ""},
+    "author": {"core", "world", "analysis", ""},
+    "cli": {"core", "world", "analysis", "play", "speedrun", "api", "publish", "author", ""},
 }
 
 

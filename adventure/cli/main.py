@@ -27,6 +27,9 @@ COMMANDS = {
     "schema": "print the JSON Schema of world files, for editors",
     "serve": "play a world over JSON lines on standard input/output (--stdio), for programs",
     "export": "write a world as one self-contained HTML page (--html), or a zip for itch.io (--zip)",
+    "completion": "print a shell completion script (bash, zsh or fish)",
+    "lsp": "the language server for world files, for editors (needs the 'lsp' extra)",
+    "mcp": "play worlds as a Model Context Protocol server, for LLM agents (needs the 'mcp' extra)",
 }
 
 DEFAULT_WORLD = "allhands"
@@ -57,10 +60,10 @@ class _Parser(argparse.ArgumentParser):
 def build_parser(command: str | None = None) -> argparse.ArgumentParser:
     """The parser. With `command`, only that subcommand gets its arguments (and only its module is
     imported); the others are still listed by `--help`, from COMMANDS."""
-    from .. import __version__
+    from .version import VersionAction
 
     p = _Parser(prog="adventure", description="Play and write interactive fiction in the terminal.")
-    p.add_argument("--version", action="version", version=f"adventure {__version__}")
+    p.add_argument("--version", action=VersionAction)
     sub = p.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     for name, help_ in COMMANDS.items():
         sp = sub.add_parser(name, help=help_, description=help_)

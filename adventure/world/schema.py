@@ -1,5 +1,14 @@
-"""JSON Schemas (draft-07) of the world format, for editors that validate and complete TOML with
-JSON Schema (taplo, and the editors built on it such as Even Better TOML).
+"""JSON Schemas of the world format, for editors that validate and complete TOML with JSON Schema
+(taplo, and the editors built on it such as Even Better TOML).
+
+They use only the vocabulary of JSON Schema Draft 4, which is what taplo documents: a single
+value is a one-value `enum` (not `const`), and the names of tables keyed by id are checked with
+`patternProperties` and `additionalProperties: false` (not `propertyNames`). They are valid, and
+mean the same, under every later draft. tests/test_editors.py checks both with taplo itself.
+
+`for_world(which, world)` specialises a schema to one world: room ids, ending ids, choice ids and
+flag names become enums, so an editor completes `go`, `end`, `start`, a walkthrough's moves and
+simple conditions, and flags a name that does not exist.
 
 The properties of every table are generated from the loader's own key lists (WORLD_KEYS,
 CHOICE_KEYS, ... in loader.py, and walkthrough.py's KEYS), so the schema cannot drift from what
@@ -13,9 +22,18 @@ from . import loader
 from . import walkthrough
 from ..core.expr import MAX_LEN
 
-__all__ = ["world_schema", "room_schema", "walkthrough_schema", "undescribed", "SCHEMAS", "WORLD_FILE_KEYS", "DRAFT"]
+__all__ = ["world_schema", "room_schema", "walkthrough_schema", "undescribed", "SCHEMAS", "WORLD_FILE_KEYS", "DRAFT",
+           "for_world", "DRAFT4_KEYWORDS"]
 
-DRAFT = "http://json-schema.org/draft-07/schema#"
+DRAFT = "http://json-schema.org/draft-04/schema#"
+# every keyword of JSON Schema Draft 4 (validation and metadata); the schemas use no other
+DRAFT4_KEYWORDS = frozenset({
+    "$schema", "$ref", "id", "title", "description", "default", "definitions", "type", "enum", "allOf", "anyOf",
+    "oneOf", "not", "multipleOf", "maximum", "exclusiveMaximum", "minimum", "exclusiveMinimum", "maxLength",
+    "minLength", "pattern", "items", "additionalItems", "maxItems", "minItems", "uniqueItems", "maxProperties",
+    "minProperties", "required", "properties", "patternProperties", "additionalProperties", "dependencies",
+    "format",
+})
 # the top-level tables of world.toml (loader.py checks them in _Loader.run)
 WORLD_FILE_KEYS = ("world", "state", "ending")
 
@@ -78,7 +96,7 @@ CHOICE = {
               "Room to move to. Without `go` or `end` the player stays where they are."), False),
     "end": ({"description": "true: end the game with the first ending whose `when` holds; a string: the id of "
                             "the ending to reach. Not together with `go`.",
-             "anyOf": [{"const": True}, _ID]}, False),
+             "anyOf": [{"enum": [True]}, _ID]}, False),
 }
 DECLARATION = {
     "default": ({"type": ["boolean", "integer"],
@@ -125,7 +143,10 @@ def _table(keys, spec: dict, what: str, overrides: dict | None = None) -> dict:
         props[k] = overrides.get(k, schema)
         if req:
             required.append(k)
-    return {"type": "object", "properties": props, "required": required, "additionalProperties": False}
+    out = {"type": "object", "properties": props, "additionalProperties": False}
+    if required:  # Draft 4: `required` is never empty
+        out["required"] = required
+    return out
 
 
 def _defs() -> dict:
@@ -152,9 +173,10 @@ def world_schema() -> dict:
         "description": "Every flag and counter the world uses, with its default: true/false (a flag), a whole "
                        "number (a counter), or a table such as { default = 0, min = 0, max = 5 } (a counter "
                        "with bounds) or { default = false, hidden = true }.",
-        "propertyNames": {"pattern": _NAME_PATTERN},
-        "additionalProperties": {"anyOf": [{"type": "boolean"}, {"type": "integer"},
-                                           {"$ref": "#/definitions/declaration"}]},
+        # Draft 4 has no propertyNames: a name must match the pattern, and nothing else may appear
+        "patternProperties": {_NAME_PATTERN: {"anyOf": [{"type": "boolean"}, {"type": "integer"},
+                                                        {"$ref": "#/definitions/declaration"}]}},
+        "additionalProperties": False,
     }
     spec = {
         "world": ({**world, "description": "Title, start room and options of the world."}, True),
@@ -174,8 +196,8 @@ def room_schema() -> dict:
         "title": "adventure room file",
         "description": "One or more rooms, each a table keyed by the room's id.",
         "type": "object",
-        "propertyNames": {"pattern": _NAME_PATTERN},
-        "additionalProperties": {"$ref": "#/definitions/room"},
+        "patternProperties": {_NAME_PATTERN: {"$ref": "#/definitions/room"}},
+        "additionalProperties": False,
         "definitions": _defs(),
     }
 
@@ -196,3 +218,58 @@ def undescribed() -> list[str]:
     for make in SCHEMAS.values():
         make()
     return sorted(_UNDESCRIBED)
+
+
+def _one_of(names, schema: dict) -> dict:
+    """`schema` restricted to `names` (sorted); no names: nothing is valid, as the loader would say
+    (Draft 4: an `enum` is never empty)."""
+    names = sorted(set(names))
+    return {**schema, "enum": names} if names else {**schema, "not": {}}
+
+
+def _or_flag(cond: dict, flags: list[str]) -> dict:
+    """A condition that may be any expression, offered the world's flags as whole conditions (an
+    editor completes an `enum` inside `anyOf`; validation is unchanged)."""
+    if not flags:
+        return cond
+    return {"description": cond.get("description", ""),
+            "anyOf": [{k: v for k, v in cond.items() if k != "description"}, {"enum": sorted(flags)}]}
+
+
+def for_world(which: str, world) -> dict:
+    """The schema `which` ("world", "room" or "walkthrough") with the ids and names of `world` (a
+    loaded World) as enums. A name the world does not have is then an error in the editor, so
+    regenerate it when rooms, endings, choices or flags are added (`adventure schema WORLD --write`)."""
+    schema = SCHEMAS[which]()
+    rooms = list(world.rooms)
+    endings = [e.id for e in world.endings]
+    flags = [v.name for v in world.vars if v.type == "bool"]
+    note = (f" Generated for the world {world.id!r} by `adventure schema`: its rooms, endings, choices and flags "
+            f"are enums; regenerate it after adding any.")
+    schema["title"] = f"{schema['title']} ({world.id})"
+    schema["description"] = schema.get("description", "") + note
+    if which == "world":
+        world_props = schema["properties"]["world"]["properties"]
+        world_props["start"] = _one_of(rooms, world_props["start"])
+        ending = schema["definitions"]["ending"]["properties"]
+        ending["when"] = _or_flag(ending["when"], flags)
+    elif which == "room":
+        defs = schema["definitions"]
+        choice = defs["choice"]["properties"]
+        choice["go"] = _one_of(rooms, choice["go"])
+        choice["end"] = {"description": choice["end"]["description"],
+                         "anyOf": [{"enum": [True]}, _one_of(endings, _ID)]}
+        choice["if"] = _or_flag(choice["if"], flags)
+        text_if = defs["text_if"]["properties"]
+        text_if["if"] = _or_flag(text_if["if"], flags)
+    elif which == "walkthrough":
+        props = schema["properties"]
+        choice_ids = [c.id for room in world.rooms.values() for c in room.choices]
+        props["moves"] = {**props["moves"], "items": _one_of(choice_ids, {"type": "string"})}
+        expect = props["expect"]["properties"]
+        expect["ending"] = _one_of(endings + ["none"], expect["ending"])
+        expect["room"] = _one_of(rooms, expect["room"])
+        expect["state"] = {**expect["state"], "additionalProperties": False,
+                           "properties": {v.name: {"type": "boolean" if v.type == "bool" else "integer"}
+                                          for v in world.vars}}
+    return schema
