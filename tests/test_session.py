@@ -2,6 +2,8 @@
 
 import shutil
 
+import pytest
+
 from adventure import load_world
 from adventure.play.session import Session
 
@@ -72,3 +74,29 @@ def test_a_gallery_that_cannot_be_written_says_so(tutorial, tmp_path, monkeypatc
     out = texts(s.handle("wait"))
     assert "Lights Out" in out and "could not keep the endings gallery" in out and "No space left" in out
     assert "dark" in s.gallery.seen  # still counted for this session
+
+
+# ---------------------------------------------------------------- numbers, the autosave
+
+
+@pytest.mark.parametrize("line", ["²", "①", "1²", ":why ²", ":why ①", "9" * 5000, ":why " + "9" * 5000,
+                                  "0" * 5000 + "1", ":why " + "0" * 5000 + "1", "-1", "+1", " 1 ", "٣", "３",
+                                  ":why ٣"])
+def test_any_number_typed_is_a_move_or_a_message_never_a_crash(tutorial, tmp_path, line):
+    """Unicode digits (int('²') raises) and numbers past Python's int-string limit crashed the player.
+    Decimal digits of any script are numbers (a full-width ３ from an input method is choice 3);
+    superscripts and circled digits are not; an absurdly long number is out of range."""
+    s = Session(tutorial, tmp_path, autosave=False)
+    out = s.handle(line)
+    assert out
+    if line.strip() == "1":
+        assert s.game.log == ["kettle"]
+    elif line in ("٣", "３"):
+        assert s.game.log == ["up"]
+    elif line == ":why ٣":
+        assert "Choice 3 is available." in texts(out)
+    elif line.startswith(":why"):
+        assert ":why takes a choice number from 1 to 3" in texts(out)
+    else:
+        assert s.game.log == [] and out[0][0] == "error", out
+        assert "from 1 to 3" in texts(out) or "no choice matches" in texts(out)

@@ -124,3 +124,37 @@ def test_real_command_in_a_pseudo_terminal(tmp_path):
     assert child.exitstatus == 0
     # NO_COLOR: styles may be bold, but no colour escape sequences reach the terminal
     assert not re.search(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;5;[0-9]+)m", seen.getvalue())
+
+
+def test_the_toolbar_neutralises_control_and_bidi_characters(tmp_path):
+    """The toolbar printed a room's title as it came, U+202E (right-to-left override) included."""
+    from adventure import load_world
+    from conftest import write_world
+
+    evil = "\\u202e\\u202a\\u2066\\u2069\\u200e\\u200f\\u061c\\u001b[31m"
+    w = write_world(tmp_path / "w", f'[world]\nid = "b"\ntitle = "World{evil}"\nstart = "r"\n[state]\nn = 0\n'
+                    '[[ending]]\nid = "e"\ntitle = "E"\ntext = "x"\n',
+                    {"r": f'[r]\ntitle = "Room{evil}"\ntext = "x"\n[[r.choice]]\nid = "c"\nsay = "Go{evil}"\nend = true\n'})
+    s = Session(load_world(w), tmp_path / "s", autosave=False)
+    seen = []
+    import adventure.play.tui as tui
+
+    real = tui.PromptSession
+
+    class Spy(real):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            seen.append(self)
+
+    tui.PromptSession = Spy
+    try:
+        code, out = drive(s, ":quit\r", offer_continue=False)
+    finally:
+        tui.PromptSession = real
+    bar = seen[0].bottom_toolbar()
+    assert "Room" in bar and "World" in bar
+    bad = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")  # not \r
+    assert not bad.search(bar), ascii(bar)
+    assert not bad.search(out), ascii(out)
+    labels = [c.display_text for c in ChoiceCompleter(s).get_completions(Document(""), None)]
+    assert len(labels) == 1 and labels[0].startswith("Go") and not bad.search(labels[0])

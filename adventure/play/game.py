@@ -9,13 +9,25 @@ from __future__ import annotations
 from ..core.engine import Option, RoomEntered, describe, options, replay, start, step
 from ..core.errors import ChoiceError, SaveError
 from ..core.model import State, World
+from ..core.text import clean
 
-__all__ = ["Game", "STATE_FORMAT", "STATE_VERSION", "v1_state_hash"]
+__all__ = ["Game", "STATE_FORMAT", "STATE_VERSION", "v1_state_hash", "typed_number"]
 
 STATE_FORMAT = "adventure-state"
 # 2: State.visits counts only the rooms that expressions read (format 1 counted every room, so
 # its state hashes differ; `v1_state_hash` still checks them)
 STATE_VERSION = 2
+_FAR = 1 << 62  # what an absurdly long number stands for: out of every range
+
+
+def typed_number(text: str) -> int | None:
+    """The number a player typed, or None if `text` is not one. Decimal digits of any script count
+    (an input method's full-width ３ is 3); superscripts and circled digits do not (int() refuses
+    them); a number too long to be a choice is just out of range (int() refuses past 4,300 digits)."""
+    text = text.strip()
+    if not text.isdecimal():
+        return None
+    return int(text) if len(text) <= 18 else _FAR
 
 
 class Game:
@@ -126,20 +138,23 @@ class Game:
         opts = self.options()
         if not opts:
             raise ChoiceError("the game is over: :restart to play again, :quit to leave")
-        if text.isdigit():
-            n = int(text)
+        n = typed_number(text)
+        if n is not None:
             if 1 <= n <= len(opts):
                 o = opts[n - 1]
                 if not o.enabled:
                     raise ChoiceError(f"{n} is not available now")
                 return o.id
             raise ChoiceError(f"choose a number from 1 to {len(opts)}")
+        text = clean(text)  # labels are compared as the player saw them: without control characters
         low = text.lower()
+        if not low:
+            raise ChoiceError(f"type a number from 1 to {len(opts)}, or part of a choice")
         enabled = [o for o in opts if o.enabled]
         for o in enabled:
             if o.id == text:
                 return o.id
-        labels = [(o, o.choice.say.render(self.state.values).lower()) for o in enabled]
+        labels = [(o, clean(o.choice.say.render(self.state.values)).lower()) for o in enabled]
         exact = [o for o, lab in labels if lab == low]
         if exact:
             return exact[0].id

@@ -13,7 +13,8 @@ from ..core.errors import AdventureError, ChoiceError, SaveError
 from ..core.expr import explain
 from ..core.model import Env, World
 from ..core.narration import Block, choice_blocks, event_blocks
-from .game import Game
+from ..core.text import clean
+from .game import Game, typed_number
 from .saves import Gallery, list_saves, load_game, slot_path, write_save
 
 __all__ = ["Session", "COMMANDS"]
@@ -89,8 +90,9 @@ class Session:
         return choice_blocks(self.game.options(), self.game.state.values)
 
     def labels(self) -> list[str]:
+        """The enabled choices' labels as shown (control and bidi characters removed)."""
         vals = self.game.state.values
-        return [o.choice.say.render(vals) for o in self.game.options() if o.enabled]
+        return [clean(o.choice.say.render(vals)) for o in self.game.options() if o.enabled]
 
     def can_continue(self) -> bool:
         try:
@@ -230,15 +232,16 @@ class Session:
 
     def cmd_why(self, arg: str) -> list[Block]:
         opts = self.game.options()
-        if not arg.isdigit() or not 1 <= int(arg) <= len(opts):
+        n = typed_number(arg)
+        if n is None or not 1 <= n <= len(opts):
             return [("error", f":why takes a choice number from 1 to {len(opts)}")]
-        o = opts[int(arg) - 1]
+        o = opts[n - 1]
         if o.enabled:
-            return [("info", f"Choice {arg} is available.")]
+            return [("info", f"Choice {n} is available.")]
         s = self.game.state
         env = Env(s.values, s.visits, s.turn)
         parts = explain(o.choice.cond, o.choice.cond_source, env)
-        return [("info", f"Choice {arg} needs: {o.choice.cond_source}"),
+        return [("info", f"Choice {n} needs: {o.choice.cond_source}"),
                 ("info", "False now: " + "; ".join(parts))]
 
     def cmd_quit(self, arg: str) -> list[Block]:

@@ -61,7 +61,7 @@ class ChoiceCompleter(Completer):
                         yield Completion(slot, start_position=-len(arg))
             return
         low = text.lower().strip()
-        for label in self.session.labels():
+        for label in self.session.labels():  # cleaned: they go into the input line
             if low and low not in label.lower():
                 continue
             yield Completion(label, start_position=-len(text))
@@ -120,7 +120,7 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
 
     def toolbar():
         if timed:
-            return " " + session.timer_text() + "  |  Ctrl-R new run"
+            return clean(" " + session.timer_text() + "  |  Ctrl-R new run")
         s = session.game.state
         where = session.world.rooms[s.room].title if s.ending is None else "The End"
         parts = [f" {session.world.title}", where, f"move {s.turn}"]
@@ -128,7 +128,7 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
             el = int(time.monotonic() - started)
             parts.append(f"{time.strftime('%H:%M')}  played {el // 60}:{el % 60:02d}")
         parts.append(":help")
-        return "  |  ".join(parts)
+        return clean("  |  ".join(parts))  # titles come from the world: no control or bidi characters
 
     ps: PromptSession = PromptSession(
         completer=ChoiceCompleter(session), history=InMemoryHistory(), bottom_toolbar=toolbar,
