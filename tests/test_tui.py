@@ -37,7 +37,7 @@ def test_headless_play_save_undo_and_ctrl_d(tutorial, tmp_path):
     assert "The stove coughs" in out and "The Stairs" in out
     assert "Saved as 'first'" in out and "Undone. Back to move 1." in out
     assert "Saved. Goodbye." in out
-    assert (tmp_path / "tutorial" / "first.json").is_file()
+    assert (tmp_path / "tutorial" / "slots" / "first.json").is_file()
     # Ctrl-D autosaved the position after the undo
     s2 = Session(tutorial, tmp_path)
     code, out = drive(s2, "\r:state\r:quit\r")

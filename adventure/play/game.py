@@ -10,13 +10,13 @@ from ..core.engine import Option, RoomEntered, describe, options, replay, start,
 from ..core.errors import ChoiceError, SaveError
 from ..core.model import State, World
 from ..core.text import clean
+from .savedoc import FORMAT_VERSION, STATE_FORMAT, check_doc
 
 __all__ = ["Game", "STATE_FORMAT", "STATE_VERSION", "v1_state_hash", "typed_number"]
 
-STATE_FORMAT = "adventure-state"
 # 2: State.visits counts only the rooms that expressions read (format 1 counted every room, so
 # its state hashes differ; `v1_state_hash` still checks them)
-STATE_VERSION = 2
+STATE_VERSION = FORMAT_VERSION
 _FAR = 1 << 62  # what an absurdly long number stands for: out of every range
 
 
@@ -80,24 +80,15 @@ class Game:
         """Restore a `get_state()` dict (a save file's document works too): replay its log from its
         seed and check that the state reached has the recorded hash. Raises SaveError and leaves the
         game as it was if the dict is malformed, is for another world, or does not replay exactly."""
-        if not isinstance(doc, dict) or doc.get("format", STATE_FORMAT) not in (STATE_FORMAT, "adventure-save"):
-            raise SaveError("not a game state (expected a dict as returned by get_state())")
-        w, seed, log, want = doc.get("world"), doc.get("seed"), doc.get("log"), doc.get("state_hash")
-        if not isinstance(w, dict) or not isinstance(w.get("id"), str):
-            raise SaveError("game state has no world id")
+        doc = check_doc(doc, state=True)  # every field, by type and range (SaveError)
+        w, seed, log, want = doc["world"], doc["seed"], doc["log"], doc["state_hash"]
         if w["id"] != self.world.id:
             raise SaveError(f"this game state belongs to world {w['id'][:64]!r}, not {self.world.id!r}")
-        if not isinstance(seed, int) or isinstance(seed, bool):
-            raise SaveError("game state has no integer seed")
-        if not isinstance(log, list) or not all(isinstance(m, str) for m in log):
-            raise SaveError("game state has no log (a list of choice ids)")
-        if not isinstance(want, str):
-            raise SaveError("game state has no state_hash")
         try:
             history = self._replayed(seed, log)
         except ChoiceError as e:
             raise SaveError(f"game state does not replay: {str(e)[:200]}") from None
-        if doc.get("version", STATE_VERSION) < 2:
+        if doc.get("version", STATE_VERSION) < 2:  # checked: a whole number
             got = v1_state_hash(self.world, seed, log)
         else:
             got = history[-1].hash()

@@ -56,9 +56,9 @@ class ChoiceCompleter(Completer):
                         yield Completion(cmd, start_position=-len(name), display_meta=help_.split("  ")[-1])
                 return
             if name in (":load", ":save"):
-                for slot, _ in list_saves(self.session.saves_root, self.session.world):
-                    if slot.startswith(arg):
-                        yield Completion(slot, start_position=-len(arg))
+                for entry in list_saves(self.session.saves_root, self.session.world):
+                    if entry.slot.startswith(arg):  # slot names are letters, digits, '-' and '_'
+                        yield Completion(entry.slot, start_position=-len(arg))
             return
         low = text.lower().strip()
         for label in self.session.labels():  # cleaned: they go into the input line
