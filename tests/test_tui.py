@@ -126,6 +126,25 @@ def test_real_command_in_a_pseudo_terminal(tmp_path):
     assert not re.search(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;5;[0-9]+)m", seen.getvalue())
 
 
+def tree(root):
+    return {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("key", ["\x03", "\x04"], ids=["ctrl-c", "ctrl-d"])
+def test_ctrl_c_or_ctrl_d_at_the_continue_prompt_leaves_and_touches_nothing(tutorial, tmp_path, key):
+    """Either key used to start a new game, and the goodbye autosave then replaced the game the player
+    had been asked about with move 0."""
+    s = Session(tutorial, tmp_path)
+    for m in ("climb", "keep"):
+        s.handle(m)
+    before = tree(tmp_path)
+    s2 = Session(tutorial, tmp_path)
+    code, out = drive(s2, key + "\x04")  # the Ctrl-D after it would leave a game started by mistake
+    assert code == 0 and "Continue where you left off?" in out
+    assert "A round room" not in out and "Put the kettle on" not in out  # no game was started
+    assert tree(tmp_path) == before
+
+
 def test_the_toolbar_neutralises_control_and_bidi_characters(tmp_path):
     """The toolbar printed a room's title as it came, U+202E (right-to-left override) included."""
     from adventure import load_world
@@ -158,3 +177,35 @@ def test_the_toolbar_neutralises_control_and_bidi_characters(tmp_path):
     assert not bad.search(out), ascii(out)
     labels = [c.display_text for c in ChoiceCompleter(s).get_completions(Document(""), None)]
     assert len(labels) == 1 and labels[0].startswith("Go") and not bad.search(labels[0])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("key", ["\x03", "\x04"], ids=["ctrl-c", "ctrl-d"])
+def test_ctrl_c_or_ctrl_d_at_the_continue_prompt_in_a_pseudo_terminal(tmp_path, key):
+    exe = adventure_exe()
+    cmd, args = (exe, []) if exe else (sys.executable, ["-m", "adventure"])
+    args += ["play", "tutorial", "--saves", str(tmp_path)]
+    env = dict(os.environ, TERM="xterm", NO_COLOR="1", PROMPT_TOOLKIT_NO_CPR="1")
+
+    def start():
+        return pexpect.spawn(cmd, args, env=env, cwd=str(ROOT), dimensions=(30, 90), encoding="utf-8", timeout=20)
+
+    child = start()
+    child.expect(">")
+    child.send("3\r")
+    child.expect("The Stairs")
+    child.expect(">")
+    child.send("\x04")
+    child.expect("Goodbye")
+    child.expect(pexpect.EOF)
+    child.close()
+    before = tree(tmp_path)
+    assert any(k.endswith("autosave.json") for k in before)
+
+    child = start()
+    child.expect(r"Continue where you left off\? \[Y/n\]")
+    child.send(key)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert tree(tmp_path) == before

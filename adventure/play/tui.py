@@ -146,7 +146,9 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
         try:
             answer = ps.prompt([("class:prompt", "Continue where you left off? [Y/n] ")])
         except (EOFError, KeyboardInterrupt):
-            answer = "n"
+            # neither yes nor no: leave, and touch nothing (a new game would replace the autosave)
+            show([("info", "Goodbye. Nothing was changed.")])
+            return 0
         resume = answer.strip().lower() in ("", "y", "yes")
     show(session.opening(resume))
     stop = threading.Event()
