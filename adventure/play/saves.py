@@ -42,6 +42,9 @@ SAVE_VERSION = FORMAT_VERSION
 MAX_SAVE_BYTES = 8 * 1024 * 1024
 MAX_SAVE_MOVES = MAX_MOVES  # read and written alike: see savedoc.MAX_MOVES
 SLOT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
+# The engine's files at the top of a world's folder. Any other engine file there must have a dot
+# in its stem (as autosave.damaged.json has): a slot-like name there is an old save, and
+# open_saves moves it into slots/.
 AUTOSAVE = "autosave.json"
 GALLERY = "endings.json"
 SLOTS = "slots"
