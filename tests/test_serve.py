@@ -278,3 +278,29 @@ def test_bad_serve_usage_exits_2_with_one_message(args, msg):
 def test_end_of_input_ends_the_server_quietly():
     r = run(["serve", "--stdio", "tutorial"], stdin="")
     assert r.returncode == 0 and r.stdout == "" and r.stderr == ""
+
+
+@pytest.mark.parametrize("field,value", [("version", "3"), ("version", None), ("version", [2]), ("version", 2.5),
+                                         ("min_version", "1"), ("world", {"id": "tutorial", "hash": 3}),
+                                         ("state", "x"), ("seed", 2**64), ("log", ["up", 3])])
+def test_set_state_with_a_wrong_typed_field_is_bad_state_not_internal_error(server, field, value):
+    """`"version": "3"` in set_state answered internal_error (a TypeError comparing str with int)."""
+    ok(server, op="reset", seed=1)
+    ok(server, op="step", choice="up")
+    doc = ok(server, op="state")["state"]
+    h = ok(server, op="hash")["hash"]
+    for op, key, payload in (("set_state", "state", {**doc, field: value}),
+                             ("load", "save", json.dumps({**json.loads(ok(server, op="save")["save"]), field: value}))):
+        err(server, "bad_state", op=op, **{key: payload})
+        assert ok(server, op="hash")["hash"] == h  # the game is unchanged
+
+
+@pytest.mark.parametrize("line", ['{"op":"step","choice":"\\u00b2"}', '{"op":"step","choice":"\\u2460"}',
+                                  '{"op":"step","action":' + "9" * 5000 + '}',
+                                  '{"op":"reset","seed":' + "9" * 4000 + '}',
+                                  '{"op":"step","action":"2"}', '{"op":"step","action":1e400}',
+                                  '{"op":"set_state","state":{"version":' + "9" * 4000 + '}}'])
+def test_numbers_in_any_form_get_an_error_response(server, line):
+    resp = server.handle(line)
+    assert resp["ok"] is False and resp["error"]["code"] in ("parse_error", "invalid_params", "choice_unavailable",
+                                                             "bad_state"), resp

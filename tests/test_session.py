@@ -1,6 +1,9 @@
 """Session behaviour shared by both players: commands, messages, live reload."""
 
+import json
 import shutil
+
+import pytest
 
 from adventure import load_world
 from adventure.play.session import Session
@@ -72,3 +75,153 @@ def test_a_gallery_that_cannot_be_written_says_so(tutorial, tmp_path, monkeypatc
     out = texts(s.handle("wait"))
     assert "Lights Out" in out and "could not keep the endings gallery" in out and "No space left" in out
     assert "dark" in s.gallery.seen  # still counted for this session
+
+
+# ---------------------------------------------------------------- numbers, the autosave
+
+
+def tree(root):
+    return {str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("line", ["²", "①", "1²", ":why ²", ":why ①", "9" * 5000, ":why " + "9" * 5000,
+                                  "0" * 5000 + "1", ":why " + "0" * 5000 + "1", "-1", "+1", " 1 ", "٣", "３",
+                                  ":why ٣"])
+def test_any_number_typed_is_a_move_or_a_message_never_a_crash(tutorial, tmp_path, line):
+    """Unicode digits (int('²') raises) and numbers past Python's int-string limit crashed the player.
+    Decimal digits of any script are numbers (a full-width ３ from an input method is choice 3);
+    superscripts and circled digits are not; an absurdly long number is out of range."""
+    s = Session(tutorial, tmp_path, autosave=False)
+    out = s.handle(line)
+    assert out
+    if line.strip() == "1":
+        assert s.game.log == ["kettle"]
+    elif line in ("٣", "３"):
+        assert s.game.log == ["up"]
+    elif line == ":why ٣":
+        assert "Choice 3 is available." in texts(out)
+    elif line.startswith(":why"):
+        assert ":why takes a choice number from 1 to 3" in texts(out)
+    else:
+        assert s.game.log == [] and out[0][0] == "error", out
+        assert "from 1 to 3" in texts(out) or "no choice matches" in texts(out)
+
+
+def autosave_log(tutorial, root):
+    s = Session(tutorial, root)
+    s.resume()
+    return s.game.log
+
+
+def test_undo_load_and_restart_update_the_autosave(tutorial, tmp_path):
+    """After a crash, undone moves came back: :undo and :load did not write the autosave."""
+    s = Session(tutorial, tmp_path)
+    s.handle("climb")
+    s.handle(":save one")
+    s.handle("keep")
+    s.handle(":undo")
+    assert autosave_log(tutorial, tmp_path) == ["up"]  # as if the program died right here
+    s.handle(":undo")
+    assert autosave_log(tutorial, tmp_path) == []
+    s.handle(":load one")
+    assert autosave_log(tutorial, tmp_path) == ["up"]
+    s.handle(":restart")
+    assert autosave_log(tutorial, tmp_path) == []
+
+
+def test_leaving_without_a_move_does_not_rewrite_the_autosave(tutorial, tmp_path):
+    s = Session(tutorial, tmp_path)
+    s.handle("climb")
+    before = tree(tmp_path)
+    fresh = Session(tutorial, tmp_path)  # a new game, and straight out again
+    fresh.handle(":quit")
+    assert tree(tmp_path) == before and fresh.done
+
+
+def too_new_autosave(tutorial, root):
+    s = Session(tutorial, root)
+    s.handle("climb")
+    s.handle("keep")
+    p = next(root.rglob("autosave.json"))
+    doc = json.loads(p.read_text())
+    doc.update(version=3, min_version=3)  # written by a newer engine this one cannot read
+    p.write_text(json.dumps(doc))
+    return p, p.read_bytes()
+
+
+@pytest.mark.parametrize("how", ["new game", "continue"])
+def test_an_autosave_from_a_newer_engine_is_kept_aside_never_overwritten(tutorial, tmp_path, how):
+    p, raw = too_new_autosave(tutorial, tmp_path)
+    s = Session(tutorial, tmp_path)
+    out = texts(s.opening(resume=how == "continue"))
+    out += texts(s.handle("kettle"))  # the first move writes a new autosave
+    kept = [f for f in p.parent.iterdir() if f.read_bytes() == raw]
+    assert len(kept) == 1 and kept[0] != p, "the unreadable autosave must be kept under another name"
+    assert kept[0].name in out and "newer engine" in out
+    assert autosave_log(tutorial, tmp_path) == ["kettle"]
+
+
+def test_every_damaged_autosave_is_kept_under_its_own_number(tutorial, tmp_path):
+    """A second damaged autosave used to replace the first autosave.damaged.json."""
+    s = Session(tutorial, tmp_path)
+    s.handle("climb")
+    p = next(tmp_path.rglob("autosave.json"))
+    names = []
+    for i in range(3):
+        p.write_text(f"damaged {i}")
+        out = texts(Session(tutorial, tmp_path).opening(resume=True))
+        assert "new game" in out
+        names.append(next(f.name for f in p.parent.iterdir() if f.read_bytes() == f"damaged {i}".encode()))
+        assert names[-1] in out
+    assert names == ["autosave.damaged.json", "autosave.damaged-2.json", "autosave.damaged-3.json"]
+
+
+@pytest.mark.parametrize("field,value", [("min_version", "3"), ("min_version", None), ("min_version", [1]),
+                                         ("room", []), ("seed", "0")])
+def test_a_wrong_typed_autosave_is_named_and_moved_aside(tutorial, tmp_path, field, value):
+    s = Session(tutorial, tmp_path)
+    s.handle("climb")
+    p = next(tmp_path.rglob("autosave.json"))
+    doc = json.loads(p.read_text())
+    doc.update(version=3, **{field: value})
+    p.write_text(json.dumps(doc))
+    raw = p.read_bytes()
+    s2 = Session(tutorial, tmp_path)
+    out = texts(s2.opening(resume=True))
+    assert "autosave.json" in out and "autosave.damaged.json" in out
+    assert (p.parent / "autosave.damaged.json").read_bytes() == raw and not p.exists()
+    assert "The Kitchen" in out and s2.game.log == []
+
+
+def test_an_autosave_that_cannot_be_moved_aside_turns_autosave_off(tutorial, tmp_path, monkeypatch):
+    import adventure.play.saves as saves
+
+    s = Session(tutorial, tmp_path)
+    s.handle("climb")
+    p = next(tmp_path.rglob("autosave.json"))
+    p.write_text("{damaged")
+
+    def refuse(*a, **k):
+        raise OSError(30, "Read-only file system")
+    monkeypatch.setattr(saves.os, "link", refuse)
+    monkeypatch.setattr(saves.os, "rename", refuse)
+    s2 = Session(tutorial, tmp_path)
+    out = texts(s2.opening(resume=True)) + texts(s2.handle("kettle")) + texts(s2.handle(":quit"))
+    assert "autosave is off" in out
+    assert p.read_text() == "{damaged"
+
+
+def test_an_autosave_whose_moves_no_longer_play_is_kept_as_outdated(tmp_path):
+    w = tmp_path / "w"
+    shutil.copytree(WORLDS / "tutorial", w)
+    s = Session(load_world(w), tmp_path / "s")
+    s.handle("climb")
+    tower = w / "rooms" / "tower.toml"
+    tower.write_text(tower.read_text().replace('go = "lamp_room"', 'go = "stairs"'))
+    kitchen = w / "rooms" / "kitchen.toml"
+    kitchen.write_text(kitchen.read_text().replace('id = "up"', 'id = "climb-up"'))
+    p = next((tmp_path / "s").rglob("autosave.json"))
+    raw = p.read_bytes()
+    out = texts(Session(load_world(w), tmp_path / "s").opening(resume=True))
+    assert "no longer play" in out and "kept as autosave.outdated.json" in out
+    assert (p.parent / "autosave.outdated.json").read_bytes() == raw

@@ -37,7 +37,7 @@ def test_headless_play_save_undo_and_ctrl_d(tutorial, tmp_path):
     assert "The stove coughs" in out and "The Stairs" in out
     assert "Saved as 'first'" in out and "Undone. Back to move 1." in out
     assert "Saved. Goodbye." in out
-    assert (tmp_path / "tutorial" / "first.json").is_file()
+    assert (tmp_path / "tutorial" / "slots" / "first.json").is_file()
     # Ctrl-D autosaved the position after the undo
     s2 = Session(tutorial, tmp_path)
     code, out = drive(s2, "\r:state\r:quit\r")
@@ -124,3 +124,88 @@ def test_real_command_in_a_pseudo_terminal(tmp_path):
     assert child.exitstatus == 0
     # NO_COLOR: styles may be bold, but no colour escape sequences reach the terminal
     assert not re.search(r"\x1b\[[0-9;]*(3[0-7]|9[0-7]|38;5;[0-9]+)m", seen.getvalue())
+
+
+def tree(root):
+    return {str(p.relative_to(root)): (p.read_bytes(), p.stat().st_mtime_ns) for p in sorted(root.rglob("*")) if p.is_file()}
+
+
+@pytest.mark.parametrize("key", ["\x03", "\x04"], ids=["ctrl-c", "ctrl-d"])
+def test_ctrl_c_or_ctrl_d_at_the_continue_prompt_leaves_and_touches_nothing(tutorial, tmp_path, key):
+    """Either key used to start a new game, and the goodbye autosave then replaced the game the player
+    had been asked about with move 0."""
+    s = Session(tutorial, tmp_path)
+    for m in ("climb", "keep"):
+        s.handle(m)
+    before = tree(tmp_path)
+    s2 = Session(tutorial, tmp_path)
+    code, out = drive(s2, key + "\x04")  # the Ctrl-D after it would leave a game started by mistake
+    assert code == 0 and "Continue where you left off?" in out
+    assert "A round room" not in out and "Put the kettle on" not in out  # no game was started
+    assert tree(tmp_path) == before
+
+
+def test_the_toolbar_neutralises_control_and_bidi_characters(tmp_path):
+    """The toolbar printed a room's title as it came, U+202E (right-to-left override) included."""
+    from adventure import load_world
+    from conftest import write_world
+
+    evil = "\\u202e\\u202a\\u2066\\u2069\\u200e\\u200f\\u061c\\u001b[31m"
+    w = write_world(tmp_path / "w", f'[world]\nid = "b"\ntitle = "World{evil}"\nstart = "r"\n[state]\nn = 0\n'
+                    '[[ending]]\nid = "e"\ntitle = "E"\ntext = "x"\n',
+                    {"r": f'[r]\ntitle = "Room{evil}"\ntext = "x"\n[[r.choice]]\nid = "c"\nsay = "Go{evil}"\nend = true\n'})
+    s = Session(load_world(w), tmp_path / "s", autosave=False)
+    seen = []
+    import adventure.play.tui as tui
+
+    real = tui.PromptSession
+
+    class Spy(real):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            seen.append(self)
+
+    tui.PromptSession = Spy
+    try:
+        code, out = drive(s, ":quit\r", offer_continue=False)
+    finally:
+        tui.PromptSession = real
+    bar = seen[0].bottom_toolbar()
+    assert "Room" in bar and "World" in bar
+    bad = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u061c\u202a-\u202e\u2066-\u2069]")  # not \r
+    assert not bad.search(bar), ascii(bar)
+    assert not bad.search(out), ascii(out)
+    labels = [c.display_text for c in ChoiceCompleter(s).get_completions(Document(""), None)]
+    assert len(labels) == 1 and labels[0].startswith("Go") and not bad.search(labels[0])
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="needs a pseudo-terminal")
+@pytest.mark.parametrize("key", ["\x03", "\x04"], ids=["ctrl-c", "ctrl-d"])
+def test_ctrl_c_or_ctrl_d_at_the_continue_prompt_in_a_pseudo_terminal(tmp_path, key):
+    exe = adventure_exe()
+    cmd, args = (exe, []) if exe else (sys.executable, ["-m", "adventure"])
+    args += ["play", "tutorial", "--saves", str(tmp_path)]
+    env = dict(os.environ, TERM="xterm", NO_COLOR="1", PROMPT_TOOLKIT_NO_CPR="1")
+
+    def start():
+        return pexpect.spawn(cmd, args, env=env, cwd=str(ROOT), dimensions=(30, 90), encoding="utf-8", timeout=20)
+
+    child = start()
+    child.expect(">")
+    child.send("3\r")
+    child.expect("The Stairs")
+    child.expect(">")
+    child.send("\x04")
+    child.expect("Goodbye")
+    child.expect(pexpect.EOF)
+    child.close()
+    before = tree(tmp_path)
+    assert any(k.endswith("autosave.json") for k in before)
+
+    child = start()
+    child.expect(r"Continue where you left off\? \[Y/n\]")
+    child.send(key)
+    child.expect(pexpect.EOF)
+    child.close()
+    assert child.exitstatus == 0
+    assert tree(tmp_path) == before

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import os
 import sys
 
@@ -15,6 +16,9 @@ def add_arguments(p) -> None:
     p.add_argument("--clock", action="store_true", help="show a clock in the toolbar")
     p.add_argument("--new", action="store_true", help="start a new game without offering to continue the last one")
     p.add_argument("--continue", dest="cont", action="store_true", help="continue from the last autosave")
+    p.add_argument("--autosave", action=argparse.BooleanOptionalAction, default=None,
+                   help="autosave after every move (default: only when standard input is a terminal, so a "
+                        "script never replaces your game)")
     p.add_argument("--watch", action="store_true", help="reload the world when its files change, keeping your place")
     p.add_argument("--speedrun", action="store_true", help="timed run: brief text, splits, a verifiable replay")
     p.add_argument("--category", default="any", help="speedrun category: any, all, or an ending id (default any)")
@@ -38,7 +42,10 @@ def run(args) -> int:
         session = SpeedrunSession(world, save_dir(args.saves), seed=args.seed, category=args.category)
         args.new, args.cont = True, False
     else:
-        session = Session(world, save_dir(args.saves), seed=args.seed)
+        # a script (standard input not a terminal) plays without autosaving unless asked: it must
+        # not replace the game a player left
+        autosave = args.autosave if args.autosave is not None else sys.stdin.isatty()
+        session = Session(world, save_dir(args.saves), seed=args.seed, autosave=autosave)
     if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
         from ..play.tui import run_tui
 

@@ -11,7 +11,7 @@ from .errors import ExprError
 
 # C0 controls except newline and tab, DEL, C1 controls, and the bidirectional overrides that can
 # make text read differently from what it is.
-_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069]")
+_CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def clean(s: str) -> str:

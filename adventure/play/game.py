@@ -9,13 +9,25 @@ from __future__ import annotations
 from ..core.engine import Option, RoomEntered, describe, options, replay, start, step
 from ..core.errors import ChoiceError, SaveError
 from ..core.model import State, World
+from ..core.text import clean
+from .savedoc import FORMAT_VERSION, STATE_FORMAT, check_doc
 
-__all__ = ["Game", "STATE_FORMAT", "STATE_VERSION", "v1_state_hash"]
+__all__ = ["Game", "STATE_FORMAT", "STATE_VERSION", "v1_state_hash", "typed_number"]
 
-STATE_FORMAT = "adventure-state"
 # 2: State.visits counts only the rooms that expressions read (format 1 counted every room, so
 # its state hashes differ; `v1_state_hash` still checks them)
-STATE_VERSION = 2
+STATE_VERSION = FORMAT_VERSION
+_FAR = 1 << 62  # what an absurdly long number stands for: out of every range
+
+
+def typed_number(text: str) -> int | None:
+    """The number a player typed, or None if `text` is not one. Decimal digits of any script count
+    (an input method's full-width ３ is 3); superscripts and circled digits do not (int() refuses
+    them); a number too long to be a choice is just out of range (int() refuses past 4,300 digits)."""
+    text = text.strip()
+    if not text.isdecimal():
+        return None
+    return int(text) if len(text) <= 18 else _FAR
 
 
 class Game:
@@ -68,24 +80,15 @@ class Game:
         """Restore a `get_state()` dict (a save file's document works too): replay its log from its
         seed and check that the state reached has the recorded hash. Raises SaveError and leaves the
         game as it was if the dict is malformed, is for another world, or does not replay exactly."""
-        if not isinstance(doc, dict) or doc.get("format", STATE_FORMAT) not in (STATE_FORMAT, "adventure-save"):
-            raise SaveError("not a game state (expected a dict as returned by get_state())")
-        w, seed, log, want = doc.get("world"), doc.get("seed"), doc.get("log"), doc.get("state_hash")
-        if not isinstance(w, dict) or not isinstance(w.get("id"), str):
-            raise SaveError("game state has no world id")
+        doc = check_doc(doc, state=True)  # every field, by type and range (SaveError)
+        w, seed, log, want = doc["world"], doc["seed"], doc["log"], doc["state_hash"]
         if w["id"] != self.world.id:
             raise SaveError(f"this game state belongs to world {w['id'][:64]!r}, not {self.world.id!r}")
-        if not isinstance(seed, int) or isinstance(seed, bool):
-            raise SaveError("game state has no integer seed")
-        if not isinstance(log, list) or not all(isinstance(m, str) for m in log):
-            raise SaveError("game state has no log (a list of choice ids)")
-        if not isinstance(want, str):
-            raise SaveError("game state has no state_hash")
         try:
             history = self._replayed(seed, log)
         except ChoiceError as e:
             raise SaveError(f"game state does not replay: {str(e)[:200]}") from None
-        if doc.get("version", STATE_VERSION) < 2:
+        if doc.get("version", STATE_VERSION) < 2:  # checked: a whole number
             got = v1_state_hash(self.world, seed, log)
         else:
             got = history[-1].hash()
@@ -126,20 +129,23 @@ class Game:
         opts = self.options()
         if not opts:
             raise ChoiceError("the game is over: :restart to play again, :quit to leave")
-        if text.isdigit():
-            n = int(text)
+        n = typed_number(text)
+        if n is not None:
             if 1 <= n <= len(opts):
                 o = opts[n - 1]
                 if not o.enabled:
                     raise ChoiceError(f"{n} is not available now")
                 return o.id
             raise ChoiceError(f"choose a number from 1 to {len(opts)}")
+        text = clean(text)  # labels are compared as the player saw them: without control characters
         low = text.lower()
+        if not low:
+            raise ChoiceError(f"type a number from 1 to {len(opts)}, or part of a choice")
         enabled = [o for o in opts if o.enabled]
         for o in enabled:
             if o.id == text:
                 return o.id
-        labels = [(o, o.choice.say.render(self.state.values).lower()) for o in enabled]
+        labels = [(o, clean(o.choice.say.render(self.state.values)).lower()) for o in enabled]
         exact = [o for o, lab in labels if lab == low]
         if exact:
             return exact[0].id

@@ -13,8 +13,10 @@ from ..core.errors import AdventureError, ChoiceError, SaveError
 from ..core.expr import explain
 from ..core.model import Env, World
 from ..core.narration import Block, choice_blocks, event_blocks
-from .game import Game
-from .saves import Gallery, list_saves, load_game, slot_path, write_save
+from ..core.text import clean
+from .game import Game, typed_number
+from .saves import (Gallery, TooNew, autosave_path, keep_aside, list_saves, load_game, open_saves, read_save,
+                    slot_path, world_dir, write_autosave, write_save, WorldChanged)
 
 __all__ = ["Session", "COMMANDS"]
 
@@ -47,38 +49,67 @@ class Session:
         self.saves_root = Path(saves_root)
         self.game = Game(world, seed)
         self.autosave = autosave
+        self.notes = open_saves(self.saves_root, world)  # an old save folder: into the new layout
         self.gallery = Gallery(self.saves_root, world)
         self.done = False
+        self._unsaved = False  # the game changed and the autosave does not have it yet
+        self._autosave_checked = False  # the autosave already there was looked at before replacing it
 
     # -- what to show
     def opening(self, resume: bool = False) -> list[Block]:
         """The first screen: a new game, or (resume=True) the last autosave if it loads."""
+        notes: list[Block] = [("info", n) for n in self.notes]
+        self.notes = []
         if resume:
             try:
-                return self.resume()
+                return notes + self.resume()
             except AdventureError as e:
-                return [("error", str(e))] + event_blocks(self.game.opening) + self.choice_blocks()
-        return event_blocks(self.game.opening) + self.choice_blocks()
+                return notes + [("error", str(e))] + event_blocks(self.game.opening) + self.choice_blocks()
+        return notes + event_blocks(self.game.opening) + self.choice_blocks()
 
     def resume(self) -> list[Block]:
-        """Load the autosave. A damaged one is moved aside (never overwritten) and SaveError raised."""
-        path = slot_path(self.saves_root, self.world, "autosave")
+        """Load the autosave. One that cannot be loaded is moved aside (never overwritten, never
+        deleted) and SaveError raised, saying where it went."""
+        path = autosave_path(self.saves_root, self.world)
         try:
             report = load_game(path, self.world)
         except SaveError as e:
+            self._autosave_checked = True
             if path.is_file():
-                aside = path.with_name("autosave.damaged.json")
-                try:
-                    path.replace(aside)
-                    raise SaveError(f"{e} (kept as {aside.name}; starting a new game)") from None
-                except OSError:
-                    pass
+                raise SaveError(f"{e} ({self._set_aside(path, e)}; starting a new game)") from None
             raise
+        self._autosave_checked = True
         self.game = report.game
         out = [("info", f"Continuing from your autosave, move {len(self.game.log)}.")]
         if report.note:
             out.append(("info", report.note))
         return out + self.here()
+
+    def _set_aside(self, path: Path, why: SaveError) -> str:
+        """Keep an autosave this engine cannot use under a new name; if even that fails, stop
+        autosaving rather than write over it. Says which, for the player."""
+        try:
+            reason = "newer" if isinstance(why, TooNew) else "outdated" if isinstance(why, WorldChanged) else "damaged"
+            aside = keep_aside(path, reason)
+        except OSError as e:
+            self.autosave = False
+            return (f"it could not be moved aside ({e.strerror or e}), so autosave is off for this game "
+                    f"and {path} stays as it is")
+        return f"kept as {aside.name} in {aside.parent}"
+
+    def _check_old_autosave(self) -> list[Block]:
+        """Before the first autosave replaces the file: if what is there cannot be read (damaged, or
+        from a newer engine), keep it aside instead of writing over it."""
+        self._autosave_checked = True
+        path = autosave_path(self.saves_root, self.world)
+        if not path.is_file():
+            return []
+        try:
+            read_save(path)
+        except SaveError as e:
+            return [("error", f"The autosave already here cannot be read by this engine: {e} "
+                              f"({self._set_aside(path, e)}).")]
+        return []
 
     def here(self) -> list[Block]:
         return event_blocks(self.game.describe()) + self.choice_blocks()
@@ -89,14 +120,12 @@ class Session:
         return choice_blocks(self.game.options(), self.game.state.values)
 
     def labels(self) -> list[str]:
+        """The enabled choices' labels as shown (control and bidi characters removed)."""
         vals = self.game.state.values
-        return [o.choice.say.render(vals) for o in self.game.options() if o.enabled]
+        return [clean(o.choice.say.render(vals)) for o in self.game.options() if o.enabled]
 
     def can_continue(self) -> bool:
-        try:
-            return slot_path(self.saves_root, self.world, "autosave").is_file()
-        except SaveError:
-            return False
+        return autosave_path(self.saves_root, self.world).is_file()
 
     # -- live reload (`play --watch`)
     def world_files(self) -> dict[str, tuple[float, int]]:
@@ -151,17 +180,27 @@ class Session:
                     out.append(("info", "A new ending for your gallery (:endings)."))
             except SaveError as e:
                 out.append(("error", str(e)))
-        out.extend(self._autosave())
+        out.extend(self._changed())
         return out + self.choice_blocks()
+
+    def _changed(self) -> list[Block]:
+        """The game moved (a choice, undo, load or restart): bring the autosave up to date, so that
+        after a crash the game is where the player left it."""
+        self._unsaved = True
+        return self._autosave()
 
     def _autosave(self) -> list[Block]:
         if not self.autosave:
             return []
+        out = [] if self._autosave_checked else self._check_old_autosave()
+        if not self.autosave:  # what was there could not be kept aside: leave it be
+            return out
         try:
-            write_save(self.saves_root, self.game, "autosave")
+            write_autosave(self.saves_root, self.game)
+            self._unsaved = False
         except SaveError as e:
-            return [("error", f"autosave failed: {e}")]
-        return []
+            out.append(("error", f"autosave failed: {e}"))
+        return out
 
     def command(self, line: str) -> list[Block]:
         name, _, arg = line.partition(" ")
@@ -193,30 +232,30 @@ class Session:
         out = [("info", f"Loaded {slot!r}, move {len(self.game.log)}.")]
         if report.note:
             out.append(("info", report.note))
-        return out + self.here()
+        return out + self._changed() + self.here()
 
     def cmd_saves(self, arg: str) -> list[Block]:
         rows = list_saves(self.saves_root, self.world)
         if not rows:
-            return [("info", f"No saves yet for this world (they go in {self.saves_root / self.world.id}).")]
+            return [("info", f"No saves yet for this world (they go in {world_dir(self.saves_root, self.world) / 'slots'}).")]
         out = [("info", "Saves:")]
-        for slot, doc in rows:
-            if doc is None:
-                out.append(("error", f"  {slot}: damaged, cannot be loaded"))
+        for e in rows:
+            if e.doc is None:
+                out.append(("error", f"  {e.slot}: cannot be loaded: {e.problem}"))
             else:
-                room = self.world.rooms.get(doc.get("room", ""))
-                where = room.title if room else str(doc.get("room"))
-                out.append(("info", f"  {slot:<12} move {len(doc['log']):>3}  {where}  {doc.get('saved_at', '')}"))
+                room = self.world.rooms.get(e.doc.get("room", ""))  # checked: a string if there
+                where = room.title if room else str(e.doc.get("room"))
+                out.append(("info", f"  {e.slot:<12} move {len(e.doc['log']):>3}  {where}  {e.doc.get('saved_at', '')}"))
         return out
 
     def cmd_undo(self, arg: str) -> list[Block]:
         if not self.game.undo():
             return [("error", "Nothing to undo: this is the start.")]
-        return [("info", f"Undone. Back to move {len(self.game.log)}.")] + self.here()
+        return [("info", f"Undone. Back to move {len(self.game.log)}.")] + self._changed() + self.here()
 
     def cmd_restart(self, arg: str) -> list[Block]:
         events = self.game.restart()
-        return [("info", "Starting again.")] + event_blocks(events) + self.choice_blocks()
+        return [("info", "Starting again.")] + self._changed() + event_blocks(events) + self.choice_blocks()
 
     def cmd_endings(self, arg: str) -> list[Block]:
         return [("info", f"Endings of {self.world.title}:")] + [("info", ln) for ln in self.gallery.lines()]
@@ -230,17 +269,20 @@ class Session:
 
     def cmd_why(self, arg: str) -> list[Block]:
         opts = self.game.options()
-        if not arg.isdigit() or not 1 <= int(arg) <= len(opts):
+        n = typed_number(arg)
+        if n is None or not 1 <= n <= len(opts):
             return [("error", f":why takes a choice number from 1 to {len(opts)}")]
-        o = opts[int(arg) - 1]
+        o = opts[n - 1]
         if o.enabled:
-            return [("info", f"Choice {arg} is available.")]
+            return [("info", f"Choice {n} is available.")]
         s = self.game.state
         env = Env(s.values, s.visits, s.turn)
         parts = explain(o.choice.cond, o.choice.cond_source, env)
-        return [("info", f"Choice {arg} needs: {o.choice.cond_source}"),
+        return [("info", f"Choice {n} needs: {o.choice.cond_source}"),
                 ("info", "False now: " + "; ".join(parts))]
 
     def cmd_quit(self, arg: str) -> list[Block]:
         self.done = True
-        return self._autosave()
+        # every change was autosaved as it happened: write only what a failed autosave missed, so
+        # leaving a game that has not moved never replaces the one saved before
+        return self._autosave() if self._unsaved else []

@@ -56,12 +56,12 @@ class ChoiceCompleter(Completer):
                         yield Completion(cmd, start_position=-len(name), display_meta=help_.split("  ")[-1])
                 return
             if name in (":load", ":save"):
-                for slot, _ in list_saves(self.session.saves_root, self.session.world):
-                    if slot.startswith(arg):
-                        yield Completion(slot, start_position=-len(arg))
+                for entry in list_saves(self.session.saves_root, self.session.world):
+                    if entry.slot.startswith(arg):  # slot names are letters, digits, '-' and '_'
+                        yield Completion(entry.slot, start_position=-len(arg))
             return
         low = text.lower().strip()
-        for label in self.session.labels():
+        for label in self.session.labels():  # cleaned: they go into the input line
             if low and low not in label.lower():
                 continue
             yield Completion(label, start_position=-len(text))
@@ -120,7 +120,7 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
 
     def toolbar():
         if timed:
-            return " " + session.timer_text() + "  |  Ctrl-R new run"
+            return clean(" " + session.timer_text() + "  |  Ctrl-R new run")
         s = session.game.state
         where = session.world.rooms[s.room].title if s.ending is None else "The End"
         parts = [f" {session.world.title}", where, f"move {s.turn}"]
@@ -128,7 +128,7 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
             el = int(time.monotonic() - started)
             parts.append(f"{time.strftime('%H:%M')}  played {el // 60}:{el % 60:02d}")
         parts.append(":help")
-        return "  |  ".join(parts)
+        return clean("  |  ".join(parts))  # titles come from the world: no control or bidi characters
 
     ps: PromptSession = PromptSession(
         completer=ChoiceCompleter(session), history=InMemoryHistory(), bottom_toolbar=toolbar,
@@ -146,7 +146,9 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
         try:
             answer = ps.prompt([("class:prompt", "Continue where you left off? [Y/n] ")])
         except (EOFError, KeyboardInterrupt):
-            answer = "n"
+            # neither yes nor no: leave, and touch nothing (a new game would replace the autosave)
+            show([("info", "Goodbye. Nothing was changed.")])
+            return 0
         resume = answer.strip().lower() in ("", "y", "yes")
     show(session.opening(resume))
     stop = threading.Event()
