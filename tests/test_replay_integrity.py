@@ -48,8 +48,11 @@ def rechain(docs):
     return docs
 
 
-def write_docs(path, docs, *, dump=json.dumps):
-    Path(path).write_text("".join(dump(d) + "\n" for d in docs))
+def write_docs(path, docs):
+    """Lines as the writer writes them (compact JSON, keys in order, the chain last)."""
+    from adventure.speedrun.replay import dumps_line
+
+    Path(path).write_text("".join(dumps_line(d) + "\n" for d in docs))
     return Path(path)
 
 
@@ -200,7 +203,7 @@ def verdict(tutorial, tmp_path, docs, raw=None):
 def test_times_that_are_not_finite_numbers_are_refused(tutorial, tmp_path, beacon_run, const, where):
     i = -1 if where == "footer" else 2
     beacon_run[i]["t_game"] = 12345.5
-    raw = "".join(json.dumps(d) + "\n" for d in beacon_run).replace("12345.5", const)
+    raw = "".join(json.dumps(d, separators=(",", ":")) + "\n" for d in beacon_run).replace("12345.5", const)
     out = verdict(tutorial, tmp_path, None, raw)
     assert isinstance(out, str), out
     assert f":{len(beacon_run) if where == 'footer' else 3}:" in out and "t_game" in out, out
@@ -484,3 +487,37 @@ def test_runs_and_verify_neutralise_world_text_and_file_names(tmp_path):
             for ln in text.splitlines():  # no line forged by a newline in a title or a file name
                 assert not ln.lstrip().startswith(FORGED), ln
     assert outs[0].returncode == 0 and outs[1].returncode == 0 and outs[2].returncode == 1
+
+
+# ------------------------------------------------------------------ practice aids in the replay
+
+def test_a_save_played_with_another_seed_cannot_be_loaded_into_a_run(tutorial, tmp_path):
+    from adventure.play.session import Session
+
+    other = Session(tutorial, tmp_path, seed=5, autosave=False)
+    other.handle("climb")
+    other.handle(":save elsewhere")
+    clock = FakeClock()
+    s = SpeedrunSession(tutorial, tmp_path, seed=0, category="any", clock=clock)
+    out = s.handle(":load elsewhere")
+    assert any(style == "error" and "seed 5" in text for style, text in out), out
+    assert s.game.log == [] and not s.practice
+    play(s, clock, DARK)
+    v = verify_replay(s.last_replay, tutorial)
+    assert v.ok and not v.practice, v.message
+
+
+def test_undo_in_the_all_category_still_verifies_as_practice(tutorial, tmp_path):
+    from test_speedrun import _secret_ok
+
+    seed = next(k for k in range(50) if _secret_ok(tutorial, k))
+    clock = FakeClock()
+    s = SpeedrunSession(tutorial, tmp_path, seed=seed, category="all", clock=clock)
+    play(s, clock, ["climb", "keep", "wait",
+                    "climb", "down", ":undo", "keep", "light", "wait",
+                    "gull", "climb", "keep", "light", "wait"])
+    v = verify_replay(s.last_replay, tutorial)
+    assert v.ok and v.practice and v.endings == ("dark", "beacon", "storm-keeper"), v.message
+    kinds = [d["type"] + (":" + d.get("reason", d.get("command", ""))) for d in docs_of(s.last_replay)
+             if d["type"] in ("restart", "aid")]
+    assert kinds == ["restart:next", "aid::undo", "restart:practice", "restart:next"]

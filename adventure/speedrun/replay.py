@@ -29,7 +29,7 @@ from ..core.record import Record
 from .files import clean_stale_temps, publish, shown, temp_path, why, write_all
 
 __all__ = ["REPLAY_VERSION", "ReplayWriter", "read_header", "read_replay", "verify_replay", "Verified", "replay_dir",
-           "Splits", "chain", "CHAIN_START", "AIDS", "category_problem"]
+           "Splits", "chain", "dumps_line", "CHAIN_START", "AIDS", "category_problem"]
 
 REPLAY_FORMAT = "adventure-replay"
 # 2: state hashes count visits only of the rooms expressions read
@@ -50,13 +50,26 @@ def replay_dir(saves_root: Path, world: World) -> Path:
     return Path(saves_root) / world.id / "replays"
 
 
+def dumps_line(doc: dict) -> str:
+    """A replay line as written: compact JSON, keys in the order given, UTF-8 text as it is."""
+    return json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
+
+
+def _chain_of(prev: str, body: bytes) -> str:
+    return hashlib.sha256(prev.encode("ascii", "replace") + b"\n" + body).hexdigest()[:16]
+
+
+# a line ends with its chain: ...,"chain":"<16 hex>"}
+_CHAIN_TAIL = re.compile(rb',"chain":"([0-9a-f]{16})"\}\s*$')
+
+
 def chain(prev: str, doc: dict) -> str:
-    """The chain value of a line: a hash of the previous line's chain and of this line's content
-    (every key but `chain`, in a canonical JSON form). Public, so anyone can check it, and so
-    anyone can recompute it: it catches hand edits and damage, it proves nothing about who wrote."""
-    body = json.dumps({k: v for k, v in doc.items() if k != "chain"}, sort_keys=True, separators=(",", ":"),
-                      ensure_ascii=True)
-    return hashlib.sha256(f"{prev}\n{body}".encode("ascii")).hexdigest()[:16]
+    """The chain value of a line: the first 16 hex digits of SHA-256 over the previous line's chain,
+    a newline, and this line as written without its chain (`dumps_line` of every other key, in
+    order). Public, so anyone can check it, and so anyone can recompute it: it catches hand edits
+    and damage; it proves nothing about who wrote the line."""
+    body = dumps_line({k: v for k, v in doc.items() if k != "chain"})
+    return _chain_of(prev, body.encode("utf-8", "surrogatepass"))
 
 
 class Splits:
@@ -142,16 +155,18 @@ class ReplayWriter:
     # -- the file
     def _line(self, doc: dict) -> bytes:
         doc["chain"] = self._chain = chain(self._chain, doc)
-        return (json.dumps(doc, separators=(",", ":"), ensure_ascii=False) + "\n").encode("utf-8")
+        return (dumps_line(doc) + "\n").encode("utf-8")
 
     def _probe(self, data: bytes) -> None:
         tmp = temp_path(self.path)
         fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o644)
         try:
-            write_all(fd, data)
-            os.fsync(fd)
+            try:
+                write_all(fd, data)
+                os.fsync(fd)
+            finally:
+                os.close(fd)
         finally:
-            os.close(fd)
             os.unlink(tmp)
 
     def _create(self, data: bytes) -> None:
@@ -273,7 +288,7 @@ class _Reader:
             self._f.close()
             raise
 
-    def _next_doc(self) -> tuple[int, dict] | None:
+    def _next_doc(self) -> tuple[int, dict, bytes] | None:
         while True:
             raw = self._f.readline(MAX_REPLAY_BYTES + 1)
             self._read += len(raw)
@@ -296,15 +311,16 @@ class _Reader:
                 raise ReplayError(f"{self.name}:{i}: not a JSON line") from None
             if not isinstance(d, dict):
                 raise ReplayError(f"{self.name}:{i}: expected a JSON object")
-            return i, d
+            return i, d, raw
 
-    def _check_chain(self, i: int, d: dict) -> None:
+    def _check_chain(self, i: int, d: dict, raw: bytes) -> None:
         c = d.get("chain")
         if not isinstance(c, str) or not _HEX.match(c):
             raise ReplayError(f"{self.name}:{i}: 'chain' is missing or not a hex string")
-        expected = chain(self._chain, d)
-        if c != expected and self.chain_broken is None:
-            self.chain_broken = i
+        if self.chain_broken is None:
+            m = _CHAIN_TAIL.search(raw)
+            if m is None or m.group(1) != c.encode("ascii") or _chain_of(self._chain, raw[:m.start()] + b"}") != c:
+                self.chain_broken = i
         self._chain = c  # the next line chains on what this one says, so one edit is reported once
 
     # -- fields
@@ -385,6 +401,8 @@ class _Reader:
 
     def _footer(self, i: int, d: dict) -> None:
         self._int(i, d, "moves", "footer")
+        if "ending" not in d:
+            raise self._bad(i, "footer: 'ending' is missing (an ending id, or null)")
         self._str(i, d, "ending", MAX_NAME, "footer", optional=True)
         es = d.get("endings")
         if not isinstance(es, list) or not all(isinstance(e, str) and 0 < len(e) <= MAX_NAME for e in es):
@@ -410,11 +428,11 @@ class _Reader:
                 got = self._next_doc()
                 if got is None:
                     return
-                i, d = got
+                i, d, raw = got
                 if self.footer is not None:
                     raise self._bad(i, "a line after the footer")
                 self._line(i, d)
-                self._check_chain(i, d)
+                self._check_chain(i, d, raw)
                 if d["type"] == "footer":
                     self.footer = dict(d, line=i)
                     continue
