@@ -521,3 +521,13 @@ def test_undo_in_the_all_category_still_verifies_as_practice(tutorial, tmp_path)
     kinds = [d["type"] + (":" + d.get("reason", d.get("command", ""))) for d in docs_of(s.last_replay)
              if d["type"] in ("restart", "aid")]
     assert kinds == ["restart:next", "aid::undo", "restart:practice", "restart:next"]
+
+
+def test_two_runs_started_in_the_same_second_do_not_lose_a_replay(tutorial, tmp_path):
+    clock = FakeClock()
+    a = SpeedrunSession(tutorial, tmp_path, category="ending:dark", clock=clock)
+    b = SpeedrunSession(tutorial, tmp_path, category="ending:dark", clock=clock)  # no file yet: same name
+    play(a, clock, DARK)
+    play(b, clock, DARK)
+    assert a.last_replay != b.last_replay
+    assert verify_replay(a.last_replay, tutorial).ok and verify_replay(b.last_replay, tutorial).ok

@@ -192,8 +192,16 @@ class ReplayWriter:
             raise ReplayError(f"{shown(self.path)}: the replay is closed")
         data = self._line(doc)
         try:
-            if self._fd is None:
-                self._create(self._pending + data)
+            if self._fd is None:  # lazy: the first line after the header creates the file
+                base = self.path
+                for k in range(2, 100):
+                    try:
+                        self._create(self._pending + data)
+                        break
+                    except FileExistsError:  # another run took the name meanwhile: the next one
+                        self.path = base.with_name(f"{base.stem}-{k}{base.suffix}")
+                else:
+                    raise FileExistsError(17, "no free name", str(base))
                 self._pending = None
                 return
             try:
