@@ -231,8 +231,9 @@ def test_times_going_backwards_are_caught(tutorial, tmp_path, beacon_run):
     assert not v.ok and "backwards" in v.message
 
 
-def test_footer_times_must_be_those_of_the_last_move(tutorial, tmp_path, beacon_run):
-    beacon_run[-1]["t_game"] -= 1.0
+@pytest.mark.parametrize("delta", [-1.0, 1.0])
+def test_footer_times_must_be_those_of_the_last_move(tutorial, tmp_path, beacon_run, delta):
+    beacon_run[-1]["t_game"] += delta  # the run finished with the last move: its time is the footer's
     v = verdict(tutorial, tmp_path, rechain(beacon_run))
     assert not v.ok and "footer" in v.message and "last move" in v.message, v.message
 
@@ -452,7 +453,7 @@ id = "go"
 say = "Go"
 go = "den"
 [den]
-title = "Den"
+title = "Den\\u001b[31m\\n  PB  FORGED-SPLIT\\u2028emit\\u202e"
 text = "A den."
 [[den.choice]]
 id = "leave"
