@@ -1,5 +1,7 @@
 """Personal bests from verified replays: per category, best segments (golds), sum of best, and a
-LiveSplit export. Only replays that verify against the current world and are not practice count."""
+LiveSplit export. Only replays that verify against the current world and are not practice count;
+their splits are the ones their move lines give (verify_replay), never the footer's say-so.
+Unfinished replays (abandoned or interrupted runs) are listed apart, with their own category."""
 
 from __future__ import annotations
 
@@ -9,13 +11,21 @@ from xml.sax.saxutils import escape
 from ..core.record import Record
 from ..core.errors import ReplayError
 from ..core.model import World
-from .replay import read_replay, replay_dir, verify_replay
+from .files import TEMP, shown
+from .replay import replay_dir, verify_replay
 
 
 class Run(Record):
     """A verified replay file; splits: ((name, t_game, t_real), ...)."""
 
     __slots__ = _fields = ("path", "category", "moves", "t_game", "t_real", "splits", "practice")
+
+
+class NotRun(Record):
+    """A replay that is not a verified run: unfinished (abandoned or interrupted), or failing
+    verification, or unreadable. category: the header's, or '?' when it cannot be read."""
+
+    __slots__ = _fields = ("path", "category", "moves", "why", "unfinished")
 
 
 def split_label(world: World, name: str) -> str:
@@ -30,23 +40,32 @@ def split_label(world: World, name: str) -> str:
 
 
 def collect(world: World, saves_root: Path) -> tuple[list[Run], list[tuple[Path, str]]]:
-    """(verified runs, [(path, why not)] for the ones that do not verify)."""
-    runs, bad = [], []
+    """(verified runs, [(path, why not)] for the replays that are not verified runs)."""
+    runs, others = collect_all(world, saves_root)
+    return runs, [(o.path, o.why) for o in others]
+
+
+def collect_all(world: World, saves_root: Path) -> tuple[list[Run], list[NotRun]]:
+    """(verified runs, the other replays: unfinished, not verifying or unreadable). Temporary
+    files of interrupted writes are not replays, and are not counted."""
+    runs, others = [], []
     folder = replay_dir(saves_root, world)
-    for p in sorted(folder.glob("*.jsonl")) if folder.is_dir() else []:
+    try:
+        paths = sorted(p for p in folder.glob("*.jsonl") if not TEMP.match(p.name)) if folder.is_dir() else []
+    except OSError:
+        paths = []
+    for p in paths:
         try:
             v = verify_replay(p, world)
-            if not v.ok:
-                bad.append((p, v.message))
-                continue
-            _, _, footer = read_replay(p)
         except ReplayError as e:
-            bad.append((p, str(e)))
+            others.append(NotRun(p, "?", 0, str(e), False))
             continue
-        splits = tuple((str(s.get("name")), float(s.get("t_game", 0)), float(s.get("t_real", 0)))
-                       for s in footer.get("splits", []) if isinstance(s, dict))
+        if not v.ok:
+            others.append(NotRun(p, v.category, v.moves, v.message, v.unfinished))
+            continue
+        splits = tuple((name, tg, tr) for name, _, tg, tr in v.splits)
         runs.append(Run(p, v.category, v.moves, v.t_game, v.t_real, splits, v.practice))
-    return runs, bad
+    return runs, others
 
 
 def best_by_category(runs: list[Run]) -> dict[str, Run]:
@@ -85,7 +104,7 @@ def livesplit(world: World, category: str, pb: Run, gold: dict[str, float], atte
     """A LiveSplit .lss document for one category: segments from the PB's splits."""
     segs = []
     for name, tg, tr in pb.splits:
-        label = split_label(world, name)
+        label = shown(split_label(world, name))
         best = gold.get(name, 0.0)
         segs.append(
             "    <Segment>\n"
@@ -98,7 +117,7 @@ def livesplit(world: World, category: str, pb: Run, gold: dict[str, float], atte
             "    </Segment>")
     return (
         '<?xml version="1.0" encoding="UTF-8"?>\n<Run version="1.7.0">\n  <GameIcon />\n'
-        f"  <GameName>{escape(world.title)}</GameName>\n  <CategoryName>{escape(category)}</CategoryName>\n"
+        f"  <GameName>{escape(shown(world.title))}</GameName>\n  <CategoryName>{escape(shown(category))}</CategoryName>\n"
         "  <Metadata><Run id=\"\" /><Platform usesEmulator=\"False\">adventure</Platform><Variables /></Metadata>\n"
         f"  <Offset>00:00:00</Offset>\n  <AttemptCount>{attempts}</AttemptCount>\n  <AttemptHistory />\n"
         "  <Segments>\n" + "\n".join(segs) + "\n  </Segments>\n  <AutoSplitterSettings />\n</Run>\n")

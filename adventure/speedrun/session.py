@@ -10,15 +10,13 @@ import time
 from pathlib import Path
 
 from ..core.engine import RoomEntered, start, step
-from ..core.errors import AdventureError, ChoiceError, SaveError
+from ..core.errors import AdventureError, ChoiceError, ReplayError, SaveError
 from ..core.model import World
-from .replay import ReplayWriter, replay_dir
+from .replay import AIDS as PRACTICE_AIDS, ReplayWriter, Splits, replay_dir
 from ..core.narration import Block, event_blocks
 from ..play.session import Session
 
 __all__ = ["SpeedrunSession", "parse_category", "fmt_time"]
-
-PRACTICE_AIDS = (":undo", ":load", ":state", ":why")
 
 
 def parse_category(world: World, category: str | None) -> str:
@@ -44,29 +42,44 @@ def fmt_time(t: float) -> str:
 
 
 class SpeedrunSession(Session):
-    """A Session that times itself and records every move to a replay."""
+    """A Session that times itself and records every move to a replay.
+
+    The replay file appears with the run's first move (a run abandoned before it leaves nothing),
+    but the saves folder is tried when the run starts: if it cannot be written (full, read-only,
+    not a folder) the constructor raises ReplayError naming it, before anything is played. If
+    writing fails later, the player is told that the run is no longer recorded and plays on."""
 
     def __init__(self, world: World, saves_root: Path, seed: int = 0, category: str = "any", clock=time.monotonic):
         super().__init__(world, saves_root, seed, autosave=False)
         self.category = parse_category(world, category)
         self.clock = clock
-        self.split_rooms = {r.id for r in world.rooms.values() if r.split}
+        self.seed = seed
         self.writer: ReplayWriter | None = None
         self.last_replay: Path | None = None
-        self.new_run()
+        self.not_recorded: str | None = None
+        try:
+            self.new_run()
+        except ReplayError as e:
+            raise ReplayError(f"{e}; nothing was played. Give a folder you can write with --saves DIR "
+                              "(or free some space) and start again") from None
 
     # -- the run
     def new_run(self) -> None:
+        """Start a new run (abandoning the one under way). Raises ReplayError if its replay cannot be
+        created; the run is then set up but not recorded."""
         if self.writer is not None and self.finished is None:
             self.writer.abandon()
+        self.writer = None
         self.game.restart()
         self.t0 = self.clock()
         self.game_time = 0.0
         self._prompt_at: float | None = None
         self.practice = False
         self.endings: list[str] = []
-        self.seen = {self.world.start}
+        self.splits = Splits(self.world)
+        self.moves = 0
         self.finished: tuple[float, float] | None = None
+        self.not_recorded = None
         stamp = time.strftime("%Y%m%d-%H%M%S")
         folder = replay_dir(self.saves_root, self.world)
         name = f"{stamp}-{self.category.replace(':', '-')}"
@@ -75,7 +88,25 @@ class SpeedrunSession(Session):
         while path.exists():
             k += 1
             path = folder / f"{name}-{k}.jsonl"
-        self.writer = ReplayWriter(path, self.world, self.game.seed, self.category)
+        try:
+            self.writer = ReplayWriter(path, self.world, self.game.seed, self.category, lazy=True)
+        except (ReplayError, FileExistsError) as e:
+            self.not_recorded = str(e)
+            raise ReplayError(str(e)) from None
+
+    def _record(self, what: str, *args) -> list[Block]:
+        """Call the replay writer's `what`. On failure, say once that the run is no longer
+        recorded, and play on."""
+        if self.writer is None:
+            return []
+        try:
+            getattr(self.writer, what)(*args)
+            return []
+        except ReplayError as e:
+            self.writer = None
+            self.not_recorded = str(e)
+            return [("error", f"{e}. This run is NOT being recorded from here on: play on for practice, "
+                              "or free some space (or use --saves DIR) and :restart for a recorded run.")]
 
     def prompt_started(self) -> None:
         if self.finished is None:
@@ -98,8 +129,9 @@ class SpeedrunSession(Session):
     def timer_text(self) -> str:
         flag = "  PRACTICE" if self.practice else ""
         done = "  FINISHED" if self.finished else ""
-        return (f"{self.category}  moves {self.writer.moves if self.writer else 0}  "
-                f"IGT {fmt_time(self.t_game())}  RTA {fmt_time(self.t_real())}{flag}{done}")
+        off = "  NOT RECORDED" if self.writer is None and not self.finished else ""
+        return (f"{self.category}  moves {self.moves}  "
+                f"IGT {fmt_time(self.t_game())}  RTA {fmt_time(self.t_real())}{flag}{done}{off}")
 
     # -- what is shown: brief mode (a room's text only on its first entry in the run)
     def opening(self, resume: bool = False) -> list[Block]:
@@ -114,79 +146,102 @@ class SpeedrunSession(Session):
         if line.startswith(":"):
             name = line.split()[0].lower()
             if name == ":restart":
-                self.new_run()
-                return [("info", "New run.")] + event_blocks(self.game.opening) + self.choice_blocks()
+                try:
+                    self.new_run()
+                    out = [("info", "New run.")]
+                except ReplayError as e:
+                    out = [("error", f"{e}. This run is NOT being recorded: fix that and :restart.")]
+                return out + event_blocks(self.game.opening) + self.choice_blocks()
             if name in PRACTICE_AIDS and self.finished is None:
-                before = list(self.game.log)
-                out = super().handle(line)
-                self._mark_practice(before)
-                return out
+                return self._aid(name, line)
             return super().handle(line)
         if self.finished is not None:
-            return [("error", "The run is over: :restart for a new one, :runs for your bests.")]
+            return [("error", "The run is over: :restart for a new one, :quit to leave.")]
         try:
             cid = self.game.resolve(line)
             events = self.game.choose(cid)
         except ChoiceError as e:
             return [("error", str(e))]
         tg, tr = self.t_game(), self.t_real()
-        self.writer.move(cid, self.game.state.hash(), tg, tr)
-        out = []
+        out = self._moved(cid, events, tg, tr)
+        shown = []
         for ev in events:
-            if isinstance(ev, RoomEntered):
-                first = ev.room not in self.seen
-                self.seen.add(ev.room)
-                if first and (not self.split_rooms or ev.room in self.split_rooms):
-                    self.writer.split(ev.room, tg, tr)
-                if not first:
-                    ev = RoomEntered(ev.room, ev.title, "")
-            out.append(ev)
-        blocks = [b for b in event_blocks(out) if b != ("text", "")]
+            if isinstance(ev, RoomEntered) and ev.room not in self._first:
+                ev = RoomEntered(ev.room, ev.title, "")  # brief: the text on the first entry only
+            shown.append(ev)
+        blocks = [b for b in event_blocks(shown) if b != ("text", "")] + out
         if self.game.over:
-            ending = self.game.state.ending
-            self.endings.append(ending)
-            try:
-                self.gallery.record(ending)
-            except SaveError as e:
-                blocks.append(("error", str(e)))  # the run goes on; its replay is what matters
-            self.writer.split(f"ending:{ending}", tg, tr)
-            if self.category == "all" and not all(e.id in self.endings for e in self.world.endings):
-                self.writer.restart(tg, tr)
-                left = sum(1 for e in self.world.endings if e.id not in self.endings)
-                self.game.restart()
-                self.seen = {self.world.start}
-                return blocks + [("info", f"{left} ending(s) to go. Back to the start.")] + self.here()
-            return blocks + self._finish(ending, tg, tr)
+            return blocks + self._ending(tg, tr)
         return blocks + self.choice_blocks()
 
-    def _mark_practice(self, before: list[str]) -> None:
-        """Undo, load and the author's aids make this a practice run. The replay stays verifiable:
-        it records a restart and the moves that lead to where the player now is."""
+    def _moved(self, cid: str, events, tg: float, tr: float) -> list[Block]:
+        """Record a move and the splits it takes."""
+        self.moves += 1
+        out = self._record("move", cid, self.game.state.hash(), tg, tr)
+        names, self._first = self.splits.take(events)
+        for name in names:
+            out += self._record("split", name, tg, tr)
+        return out
+
+    def _ending(self, tg: float, tr: float) -> list[Block]:
+        """The game has reached an ending: the next one of the `all` category, or the end of the run."""
+        ending = self.game.state.ending
+        self.endings.append(ending)
+        out: list[Block] = []
+        try:
+            self.gallery.record(ending)
+        except SaveError as e:
+            out.append(("error", str(e)))  # the run goes on; its replay is what matters
+        if self.category == "all" and not all(e.id in self.endings for e in self.world.endings):
+            out += self._record("restart", tg, tr, "next")
+            left = sum(1 for e in self.world.endings if e.id not in self.endings)
+            self.game.restart()
+            self.splits.reset()
+            return out + [("info", f"{left} ending(s) to go. Back to the start.")] + self.here()
+        return out + self._finish(ending, tg, tr)
+
+    def _aid(self, name: str, line: str) -> list[Block]:
+        """Undo, load and the author's aids make this a practice run, with a line in the replay
+        saying so. The replay stays verifiable: after an undo or a load it records a restart and
+        the moves that lead to where the player now is."""
+        before, game = list(self.game.log), self.game
+        out = super().handle(line)
+        if self.game.seed != self.seed:  # its moves would not replay from this run's start
+            other, self.game = self.game.seed, game
+            return [("error", f"that save was played with seed {other}, this run with seed {self.seed}: "
+                              "it cannot be loaded into this run")]
+        tg, tr = self.t_game(), self.t_real()
         self.practice = True
-        self.writer.practice = True
+        rec = self._record("aid", name, tg, tr)
         if self.game.log != before:
-            tg, tr = self.t_game(), self.t_real()
-            self.writer.restart(tg, tr)
-            state = start(self.world, self.game.seed).state
+            rec += self._record("restart", tg, tr, "practice")
+            state = start(self.world, self.seed).state
             for m in self.game.log:
-                state = step(self.world, state, m).state
-                self.writer.move(m, state.hash(), tg, tr)
+                o = step(self.world, state, m)
+                state = o.state
+                self.moves += 1
+                rec += self._record("move", m, state.hash(), tg, tr)
+                for split in self.splits.take(o.events)[0]:
+                    rec += self._record("split", split, tg, tr)
+            if self.game.over:
+                return out + rec + self._ending(tg, tr)
+        return out + rec
 
     def _finish(self, ending: str, tg: float, tr: float) -> list[Block]:
         self.finished = (tg, tr)
         self._prompt_at = None
-        try:
-            self.last_replay = self.writer.finish(ending, tg, tr, list(self.endings))
-        except OSError as e:
-            return [("error", f"could not finish the replay: {e}")]
+        out = self._record("finish", ending, tg, tr, list(self.endings))
+        if self.writer is not None and not out:
+            self.last_replay = self.writer.path
         verdict = "PRACTICE (not a record)" if self.practice else "a clean run"
-        return [("ending", f"Run complete: {self.writer.moves} moves, in-game {fmt_time(tg)}, real {fmt_time(tr)}"),
-                ("info", f"This was {verdict}. Replay: {self.last_replay}"),
-                ("info", ":restart for another run, :quit to leave.")]
+        where = (f"Replay: {self.last_replay}" if self.writer is not None and not out else
+                 "It was not recorded: no replay.")
+        return out + [("ending", f"Run complete: {self.moves} moves, in-game {fmt_time(tg)}, real {fmt_time(tr)}"),
+                      ("info", f"This was {verdict}. {where}"),
+                      ("info", ":restart for another run, :quit to leave.")]
 
     def cmd_quit(self, arg: str) -> list[Block]:
         self.done = True
         if self.writer is not None and self.finished is None:
             self.writer.abandon()
         return []
-
