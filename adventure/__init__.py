@@ -21,7 +21,7 @@ The distribution is called "adventure-engine" on PyPI (`pip install adventure-en
 # any TYPE_CHECKING as true
 TYPE_CHECKING = False
 
-__version__ = "0.2.0"
+__version__ = "0.3.0"
 __distribution__ = "adventure-engine"
 
 if TYPE_CHECKING:  # what the lazy names below are, for type checkers; never imported at run time
