@@ -28,6 +28,10 @@ def add_arguments(p) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--no-explore", action="store_true",
                    help="draw every ending an `end = true` could select, without exploring which are reachable")
+    p.add_argument("--max-states", type=int, default=EXPLORE_STATES, metavar="N",
+                   help=f"stop exploring after N states (default {EXPLORE_STATES:,})")
+    p.add_argument("--max-seconds", type=float, default=EXPLORE_SECONDS, metavar="S",
+                   help=f"stop exploring after S seconds (default {EXPLORE_SECONDS:g}; 0 for no limit)")
 
 
 # ---------------------------------------------------------------- the graph, independent of format
@@ -206,7 +210,8 @@ def run(args) -> int:
     if not args.no_explore:
         from ..analysis.explore import explore
 
-        ex = explore(world, max_states=EXPLORE_STATES, max_seconds=EXPLORE_SECONDS)
+        ex = explore(world, max_states=max(1, args.max_states),
+                     max_seconds=args.max_seconds if args.max_seconds > 0 else None)
     g = build(world, ex)
     if fmt == "mermaid":
         data = to_mermaid(g).encode("utf-8")
