@@ -103,3 +103,205 @@ def test_the_state_budget_holds_inside_one_expansion(tmp_path):
     ex = explore(load_world(w), max_states=10)
     assert not ex.complete and ex.stopped == "states"
     assert ex.states <= 10 + 1
+
+
+# ---------------------------------------------------------------- 9: only regular files are read
+
+
+ROOM = '''[r]
+title = "R"
+text = "x"
+[[r.choice]]
+id = "out"
+say = "out"
+end = true
+'''
+
+
+def small_world(tmp_path, name="w"):
+    return write_world(tmp_path / name, WORLD, {"r": ROOM})
+
+
+def test_a_fifo_in_rooms_is_a_problem_not_a_hang(tmp_path):
+    w = small_world(tmp_path)
+    os.mkfifo(w / "rooms" / "pipe.toml")
+    r = bounded(["check", str(w), "--load-only"], timeout=30)
+    no_traceback(r)
+    assert r.returncode == 2
+    assert "pipe.toml" in r.stderr and "not a regular file" in r.stderr, r.stderr
+
+
+def test_a_fifo_as_world_toml_is_a_problem_not_a_hang(tmp_path):
+    w = small_world(tmp_path)
+    (w / "world.toml").unlink()
+    os.mkfifo(w / "world.toml")
+    r = bounded(["check", str(w), "--load-only"], timeout=30)
+    no_traceback(r)
+    assert r.returncode == 2 and "world.toml" in r.stderr and "not a regular file" in r.stderr, r.stderr
+
+
+def test_a_character_device_in_rooms_is_not_read(tmp_path):
+    import stat
+
+    w = small_world(tmp_path)
+    try:
+        os.mknod(w / "rooms" / "zero.toml", stat.S_IFCHR | 0o600, os.makedev(1, 5))  # /dev/zero
+    except (PermissionError, OSError) as e:
+        pytest.skip(f"cannot make a device here: {e}")
+    r = bounded(["check", str(w), "--load-only"], timeout=30)
+    no_traceback(r)
+    assert r.returncode == 2 and "zero.toml" in r.stderr and "not a regular file" in r.stderr, r.stderr
+
+
+def test_a_folder_named_like_a_room_file(tmp_path):
+    from adventure import WorldError, load_world
+
+    w = small_world(tmp_path)
+    (w / "rooms" / "odd.toml").mkdir()
+    with pytest.raises(WorldError, match="odd.toml: is not a regular file"):
+        load_world(w)
+
+
+def test_a_fifo_walkthrough_is_a_problem_not_a_hang(tmp_path):
+    w = small_world(tmp_path)
+    (w / "tests").mkdir()
+    os.mkfifo(w / "tests" / "pipe.toml")
+    r = bounded(["test", str(w)], timeout=30)
+    no_traceback(r)
+    assert r.returncode == 2 and "pipe.toml" in r.stderr and "not a regular file" in r.stderr, r.stderr
+
+
+# ---------------------------------------------------------------- 10: size caps, checked before reading
+
+
+def test_a_world_over_the_total_cap_is_refused_before_reading(tmp_path):
+    """Nine sparse files of 15 MB (each under the per-file cap, 135 MB in all): refused from their
+    sizes alone, inside 200 MB of address space."""
+    w = small_world(tmp_path)
+    for i in range(9):
+        with open(w / "rooms" / f"big{i}.toml", "wb") as f:
+            f.truncate(15 * 1000 * 1000)
+    r = bounded(["check", str(w), "--load-only"], mem=200 * MB, timeout=60)
+    no_traceback(r)
+    assert r.returncode == 2 and "the limit is 134,217,728" in r.stderr, r.stderr
+
+
+def test_the_world_caps_are_checked_from_sizes(tmp_path, monkeypatch):
+    from adventure import WorldError, load_world
+    from adventure.world import files
+
+    w = small_world(tmp_path)
+    (w / "rooms" / "more.toml").write_text(ROOM.replace("[r]", "[s]").replace("[[r.", "[[s."))
+    monkeypatch.setattr(files, "MAX_WORLD_BYTES", 200)
+    read = []
+    real = files.read_regular
+    monkeypatch.setattr(files, "read_regular", lambda *a, **k: read.append(a) or real(*a, **k))
+    with pytest.raises(WorldError, match=r"the world's files are [\d,]+ bytes; the limit is 200") as e:
+        load_world(w)
+    assert not read  # nothing was read
+    assert all(p.hint for p in e.value.problems)
+    monkeypatch.setattr(files, "MAX_WORLD_BYTES", 10**6)
+    monkeypatch.setattr(files, "MAX_FILES", 1)
+    with pytest.raises(WorldError, match="more than 1 room file"):
+        load_world(w)
+
+
+def test_a_file_over_the_per_file_cap_is_refused(tmp_path):
+    from adventure import WorldError, load_world
+
+    w = small_world(tmp_path)
+    with open(w / "rooms" / "big.toml", "wb") as f:
+        f.truncate(17 * MB)
+    with pytest.raises(WorldError, match="big.toml: is 17,825,792 bytes; the limit is 16,777,216"):
+        load_world(w)
+
+
+@pytest.mark.parametrize("kind", ["tables", "dotted"])
+def test_toml_that_would_take_gigabytes_to_parse_is_refused(tmp_path, kind):
+    """A few MB of distinct table headers, or of long dotted keys, take the TOML parser hundreds of
+    times their size in memory: refused from a count of their structure, before parsing."""
+    w = small_world(tmp_path)
+    if kind == "tables":
+        lines = (f"[k{i}.a.b.c]\n" for i in range(600_000))
+    else:
+        lines = (f"k{i}" + ".a" * 200 + " = 1\n" for i in range(6_000))
+    (w / "rooms" / "dense.toml").write_text("".join(lines))
+    r = bounded(["check", str(w), "--load-only"], mem=500 * MB, timeout=60)
+    no_traceback(r)
+    assert r.returncode == 2 and "dense.toml" in r.stderr, r.stderr
+
+
+CONSTRUCTS = {  # TOML the parser makes much of, a few bytes at a time
+    "arrays": lambda n: "x = [" + "[]," * n + "]\n",
+    "inline tables": lambda n: "x = [" + "{a=1}," * n + "]\n",
+    "nested arrays": lambda n: "x = [" + "[[[[]]]]," * n + "]\n",
+    "keys": lambda n: "".join(f"k{i}=1\n" for i in range(n)),
+    "strings": lambda n: "x = [" + '"",' * n + "]\n",
+    "numbers": lambda n: "x = [" + "1000000000000," * n + "]\n",
+    "tables": lambda n: "".join(f"[k{i}]\n" for i in range(n)),
+    "repeated arrays of tables": lambda n: "[[a.b]]\n" * n,
+    "arrays of tables": lambda n: "".join(f"[[k{i}.a.b.c]]\n" for i in range(n)),
+    "deep tables": lambda n: "".join(f"[k{i}.a.b.c.d.e.f.g.h.i]\n" for i in range(n)),
+    "dotted keys": lambda n: "".join(f"k{i}.a.b.c.d.e.f.g.h.i=1\n" for i in range(n)),
+    "dotted inline keys": lambda n: "x = [" + "{a.b.c.d.e.f.g.h.i.j=1}," * n + "]\n",
+}
+
+
+@pytest.mark.parametrize("kind", list(CONSTRUCTS))
+def test_parse_cost_bounds_what_the_parser_takes(kind):
+    """files.parse_cost is at least the parser's peak memory (tracemalloc) for each costly
+    construct, at the longest key paths allowed."""
+    import tracemalloc
+
+    try:
+        import tomli as toml
+    except ImportError:
+        import tomllib as toml
+    from adventure.world import files
+
+    src = CONSTRUCTS[kind](3000)
+    raw = src.encode()
+    assert files.long_key(raw) is None
+    tracemalloc.start()
+    try:
+        toml.loads(src)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert files.parse_cost(raw) >= peak, (files.parse_cost(raw), peak)
+
+
+def test_a_long_dotted_key_is_refused_with_its_line(tmp_path):
+    from adventure import WorldError, load_world
+
+    w = small_world(tmp_path)
+    (w / "rooms" / "r.toml").write_text(ROOM + "\n" + "s" + ".a" * 11 + ' = "x"\n')
+    with pytest.raises(WorldError) as e:
+        load_world(w)
+    (p,) = [p for p in e.value.problems if "dotted" in p.message]
+    assert p.file.endswith("r.toml") and p.line == 9 and "more than 10 dotted parts" in p.message and p.hint
+    (w / "rooms" / "r.toml").write_text(ROOM.replace('text = "x"', 'text = "' + "And. " * 50 + '"'))
+    load_world(w)  # sentences are not keys
+
+
+def test_a_loop_of_symbolic_links_is_a_problem(tmp_path):
+    from adventure import WorldError, load_world
+
+    w = small_world(tmp_path)
+    (w / "rooms" / "loop.toml").symlink_to("loop.toml")
+    with pytest.raises(WorldError, match="loop.toml: is a loop of symbolic links"):
+        load_world(w)
+
+
+def test_a_load_stops_after_a_thousand_problems(tmp_path):
+    """Problems cost memory and lines of output: a load reports at most MAX_PROBLEMS."""
+    from adventure import WorldError, load_world
+    from adventure.world.loader import MAX_PROBLEMS
+
+    w = small_world(tmp_path)
+    (w / "rooms" / "r.toml").write_text(ROOM +
+                                        "".join(f'[bad{i}]\ntitle = 1\n' for i in range(3000)))
+    with pytest.raises(WorldError) as e:
+        load_world(w)
+    assert len(e.value.problems) == MAX_PROBLEMS + 1
+    assert "stopped looking" in e.value.problems[-1].message

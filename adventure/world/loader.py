@@ -7,23 +7,18 @@ executed: conditions and effects go through the closed expression language in ex
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import re
 from pathlib import Path
 
-try:  # the compiled wheel is faster; the stdlib parser is the same grammar
-    import tomli as toml
-except ImportError:  # pragma: no cover
-    import tomllib as toml
-
 from ..core.errors import ExprError, Problem, WorldError
 from ..core.expr import KEYWORDS, Scope, Var, compile_effect, compile_node, parse_condition, parse_effect
-from . import cache
+from . import cache, files
+from .files import MAX_FILE_BYTES
 from ..core.record import LazyLine
 from ..core.model import Choice, Ending, Room, StateVar, TextIf, World
 from ..core.suggest import did_you_mean
-from ..core.text import Template, compile_text
+from ..core.text import Template, compile_text, one_line
 
 TYPE_CHECKING = False  # typing costs start-up time; checkers read this as True
 if TYPE_CHECKING:
@@ -31,11 +26,13 @@ if TYPE_CHECKING:
 
 __all__ = ["load_world", "find_world", "shipped_worlds", "MAX_FILE_BYTES", "MAX_TEXT"]
 
-MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_TEXT = 100_000
 MAX_ROOMS = 200_000
-NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
-ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+MAX_ID = 64  # characters in an id or a name (a world's id names its saves folder)
+MAX_PROBLEMS = 1000  # a load stops looking after this many
+# fullmatch: `$` would let a trailing newline through
+NAME = re.compile(r"[a-z_][a-z0-9_]*")
+ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 
 WORLD_KEYS = ("id", "title", "start", "author", "intro", "unavailable", "version", "show_changes")
 ENDING_KEYS = ("id", "title", "text", "when", "secret")
@@ -46,7 +43,7 @@ BOUND_KEYS = ("default", "min", "max", "hidden")
 _CHOICE_KEYS = frozenset(CHOICE_KEYS)
 _ROOM_KEYS = frozenset(ROOM_KEYS)
 _TEXT_IF_KEYS = frozenset(TEXT_IF_KEYS)
-_ID_MATCH = ID.match
+_ID_MATCH = ID.fullmatch
 
 
 def _here_worlds() -> list[Path]:
@@ -76,7 +73,7 @@ def find_world(name_or_path: str | os.PathLike) -> Path:
         return shipped[str(name_or_path)]
     s = did_you_mean(str(name_or_path), shipped)
     hint = f"did you mean {s!r}?" if s else "shipped worlds: " + ", ".join(shipped) if shipped else ""
-    raise WorldError([Problem(str(name_or_path), None, "", "no such world folder or shipped world", hint)])
+    raise WorldError([Problem(files.display(name_or_path), None, "", "no such world folder or shipped world", hint)])
 
 
 def _type_name(v) -> str:
@@ -111,16 +108,6 @@ class _Lines:
         return self._loc
 
 
-class _Raw:
-    __slots__ = ("path", "rel", "name", "text")
-
-    def __init__(self, path: Path, rel: str, name: str, text: str):
-        self.path = path
-        self.rel = rel
-        self.name = name  # relative to the world folder, as hashed
-        self.text = text
-
-
 class _File:
     def __init__(self, path: Path, rel: str, name: str, text: str, data: dict):
         self.path = path
@@ -144,10 +131,7 @@ class _Loader:
         self.root = root
         self.use_cache = use_cache
         self.from_cache = False
-        self.real_root = root.resolve()
         self.problems: list[Problem] = []
-        self.hasher = hashlib.sha256()
-        self.size = 0
         self.files: dict[str, str] = {}
         # each distinct source is parsed once per load (the scope is fixed for a load, so this is
         # exact); a failure is kept too, and reported again at every place the source occurs
@@ -167,6 +151,9 @@ class _Loader:
         from .locate import keypath
 
         self.problems.append(Problem(rel, line, keypath(path), message, hint))
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.problems.append(files.too_many(self.root, MAX_PROBLEMS))
+            raise WorldError(self.sorted_problems())
 
     def expr_problem(self, f: _File, path: tuple, err: ExprError) -> None:
         caret = ""
@@ -187,61 +174,30 @@ class _Loader:
         return sorted(self.problems, key=lambda p: (order.get(p.file, len(order)), p.file, p.line or 0))
 
     # -- reading
-    def read(self, path: Path) -> _Raw | None:
-        """Read, hash and decode one file; the TOML is parsed later (or taken from the cache)."""
-        rel = str(path)
-        try:
-            real = path.resolve()
-            if not real.is_relative_to(self.real_root):
-                self.problem(rel, (), "is a link to a file outside the world folder", "worlds may only read their own files")
-                return None
-            size = real.stat().st_size
-        except OSError as e:
-            self.problem(rel, (), f"cannot be read: {e.strerror or e}")
-            return None
-        if size > MAX_FILE_BYTES:
-            self.problem(rel, (), f"is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-            return None
-        try:
-            raw = real.read_bytes()
-        except OSError as e:
-            self.problem(rel, (), f"cannot be read: {e.strerror or e}")
-            return None
-        name = os.path.relpath(real, self.real_root)
-        self.hasher.update(name.encode() + b"\0" + raw + b"\0")
-        self.size += len(raw)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            line = raw[: e.start].count(b"\n") + 1
-            self.problem(rel, (), f"is not valid UTF-8 (byte {e.start})", "save the file as UTF-8", line=line)
-            return None
-        self.files[rel] = text
-        return _Raw(path, rel, name, text)
-
-    def parse(self, r: _Raw, cached: dict | None) -> _File | None:
+    def parse(self, r: files.Raw, cached: dict | None) -> _File | None:
         if cached is not None:
             return _File(r.path, r.rel, r.name, r.text, cached[r.name])
-        rel, text = r.rel, r.text
-        try:
-            data = toml.loads(text)
-        except toml.TOMLDecodeError as e:
-            line = getattr(e, "lineno", None)
-            msg = getattr(e, "msg", None) or str(e)
-            if line is None:
-                m = re.search(r"line (\d+)", str(e))
-                line = int(m.group(1)) if m else None
-                msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
-            hint = ("a string is not closed on this line" if "'\\n'" in msg
-                    else "check quotes, brackets and '=' on this line")
-            self.problem(rel, (), f"TOML syntax error: {msg}", hint, line=line)
+        data, err = files.parse_toml(r.text)
+        if err is not None:
+            msg, hint, line = err
+            self.problem(r.rel, (), msg, hint, line=line)
             return None
-        except RecursionError:
-            self.problem(rel, (), "TOML nested too deeply to read")
-            return None
-        return _File(r.path, rel, r.name, text, data)
+        return _File(r.path, r.rel, r.name, r.text, data)
 
     # -- typed access
+    def check_id(self, f: _File, path: tuple, v: str | None, what: str) -> None:
+        """Report an id (of the world, an ending or a choice) that is empty, too long or not made of
+        letters, digits, '-' and '_'. None: missing or of the wrong type, already reported."""
+        if v is None:
+            return
+        hint = f"ids use letters, digits, '-' and '_', at most {MAX_ID} of them"
+        if not v:
+            self.problem(f, path, f"{what} is empty", hint)
+        elif len(v) > MAX_ID:
+            self.problem(f, path, f"{what} is {len(v):,} characters; the limit is {MAX_ID}", hint)
+        elif not ID.fullmatch(v):
+            self.problem(f, path, f"{what} {v!r} must use letters, digits, '-' and '_'", hint)
+
     def unknown_keys(self, f: _File, table: dict, allowed, path: tuple, what: str) -> None:
         for k in table:
             if k not in allowed:
@@ -321,13 +277,13 @@ class _Loader:
     # -- the world
     def run(self) -> World:
         root = self.root
-        wf_path = root / "world.toml"
-        if not wf_path.is_file():
-            raise WorldError([Problem(str(root), None, "", "has no world.toml", "a world folder holds world.toml and rooms/*.toml; `adventure new PATH` makes one")])
-        wraw = self.read(wf_path)
-        room_paths = sorted((root / "rooms").rglob("*.toml")) if (root / "rooms").is_dir() else []
-        room_raws = [r for r in (self.read(p) for p in room_paths) if r is not None]
-        self.content_hash = self.hasher.hexdigest()
+        reader = files.WorldReader(root, self.problems, MAX_PROBLEMS)
+        got = reader.read()
+        if got is None:
+            raise WorldError(self.sorted_problems())
+        wraw, room_raws = got
+        room_paths = reader.room_paths
+        self.files, self.size, self.content_hash = reader.files, reader.size, reader.content_hash
         raws = ([wraw] if wraw is not None else []) + room_raws
         # every file read: the parsed tables may come from the cache, keyed on the content hash
         cached = None
@@ -346,9 +302,9 @@ class _Loader:
 
         w = self.get(wf, data, "world", dict, (), required=True, default={})
         self.unknown_keys(wf, w, WORLD_KEYS, ("world",), "[world]")
-        wid = self.get(wf, w, "id", str, ("world",), required=True, default="")
-        if wid and not ID.match(wid):
-            self.problem(wf, ("world", "id"), f"id {wid!r} must use letters, digits, '-' and '_'")
+        wid = self.get(wf, w, "id", str, ("world",), required=True, default=None)
+        self.check_id(wf, ("world", "id"), wid, "the world's id")
+        wid = wid or ""
         title = self.get(wf, w, "title", str, ("world",), required=True, default="")
         start = self.get(wf, w, "start", str, ("world",), required=True, default="")
         author = self.get(wf, w, "author", str, ("world",), default="")
@@ -365,8 +321,8 @@ class _Loader:
         st = self.get(wf, data, "state", dict, (), default={})
         for name, spec in st.items():
             path = ("state", name)
-            if not NAME.match(name):
-                self.problem(wf, path, f"{name!r} is not a valid name", "names use lower-case letters, digits and '_', and start with a letter or '_'")
+            if not NAME.fullmatch(name) or len(name) > MAX_ID:
+                self.problem(wf, path, f"{name!r} is not a valid name", f"names use lower-case letters, digits and '_', start with a letter or '_', and have at most {MAX_ID} characters")
                 continue
             if name in KEYWORDS:
                 self.problem(wf, path, f"{name!r} is a word of the expression language", "choose another name")
@@ -407,14 +363,14 @@ class _Loader:
         raw_rooms: list[tuple[str, dict, _File]] = []
         seen: dict[str, _File] = {}
         if not room_paths:
-            self.problem(str(root / "rooms"), (), "no room files found", "put rooms in rooms/*.toml")
+            self.problem(files.display(root / "rooms"), (), "no room files found", "put rooms in rooms/*.toml")
         for rf in room_files:
             for rid, body in rf.data.items():
                 if not isinstance(body, dict):
                     self.problem(rf, (rid,), f"expected a room table [{rid}], got {_type_name(body)}", "room files hold only [room] tables")
                     continue
-                if not NAME.match(rid):
-                    self.problem(rf, (rid,), f"room id {rid!r} is not valid", "room ids use lower-case letters, digits and '_' (so visits.<room> can name them)")
+                if not NAME.fullmatch(rid) or len(rid) > MAX_ID:
+                    self.problem(rf, (rid,), f"room id {rid!r} is not valid", f"room ids use lower-case letters, digits and '_' (so visits.<room> can name them); the limit is {MAX_ID} characters")
                     continue
                 if rid in seen:
                     other = seen[rid]
@@ -432,7 +388,9 @@ class _Loader:
         self.room_key = {rid: rid for rid in room_index}
         self.scope = Scope({v.name: Var(v.index, v.type, v.lo, v.hi) for v in vars_}, room_index, {})
 
-        if start and start not in room_index:
+        if not start and "start" in w:
+            self.problem(wf, ("world", "start"), "the start room is empty", "name the room the game starts in")
+        elif start and start not in room_index:
             s = did_you_mean(start, room_index)
             self.problem(wf, ("world", "start"), f"start room {start!r} does not exist", self.room_hint(s, room_index))
 
@@ -450,9 +408,9 @@ class _Loader:
                 self.problem(wf, path, "expected a table [[ending]]")
                 continue
             self.unknown_keys(wf, e, ENDING_KEYS, path, "[[ending]]")
-            eid = self.get(wf, e, "id", str, path, required=True, default="")
-            if eid and not ID.match(eid):
-                self.problem(wf, path + ("id",), f"ending id {eid!r} must use letters, digits, '-' and '_'")
+            eid = self.get(wf, e, "id", str, path, required=True, default=None)
+            self.check_id(wf, path + ("id",), eid, "an ending's id")
+            eid = eid or ""
             if eid in ending_ids:
                 self.problem(wf, path + ("id",), f"ending id {eid!r} is used twice")
             ending_ids.add(eid)
@@ -610,7 +568,7 @@ class _Loader:
         get = c.get
         texts = self._texts
         cid = get("id")
-        if type(cid) is not str or len(cid) > MAX_TEXT or not _ID_MATCH(cid):
+        if type(cid) is not str or len(cid) > MAX_ID or not _ID_MATCH(cid):
             return None
         say = get("say")
         say = texts.get(say) if type(say) is str else None
@@ -687,9 +645,9 @@ class _Loader:
             return fast
         n_before = len(self.problems)
         self.unknown_keys(rf, c, CHOICE_KEYS, cp, "a choice")
-        cid = self.get(rf, c, "id", str, cp, required=True, default="")
-        if cid and not ID.match(cid):
-            self.problem(rf, cp + ("id",), f"choice id {cid!r} must use letters, digits, '-' and '_'")
+        cid = self.get(rf, c, "id", str, cp, required=True, default=None)
+        self.check_id(rf, cp + ("id",), cid, "a choice's id")
+        cid = cid or ""
         say = self.text(rf, c, "say", cp, required=True)
         src = self.get(rf, c, "if", str, cp)
         node = test = None
