@@ -305,3 +305,61 @@ def test_a_load_stops_after_a_thousand_problems(tmp_path):
         load_world(w)
     assert len(e.value.problems) == MAX_PROBLEMS + 1
     assert "stopped looking" in e.value.problems[-1].message
+
+
+# ---------------------------------------------------------------- 11: serve's request budgets
+
+HARD = {"a": '''[a]
+title = "A"
+text = "a"
+[[a.choice]]
+id = "up"
+say = "up"
+do = "x += 1"
+go = "a"
+[[a.choice]]
+id = "side"
+say = "side"
+do = "y += 1"
+go = "a"
+[[a.choice]]
+id = "end"
+say = "end"
+if = "x * y == 999999937"
+end = "far"
+'''}  # the ending needs a billion moves; the search cannot prove it unreachable
+
+
+def hard_world(tmp_path):
+    return write_world(tmp_path / "hard", WORLD.replace("x = 0", "x = 0\ny = 0").replace('start = "r"', 'start = "a"').replace(
+        '[[ending]]\nid = "e"', '[[ending]]\nid = "far"\ntitle = "Far"\ntext = "t"\nwhen = "x * y == 999999937"\n[[ending]]\nid = "e"'), HARD)
+
+
+def test_serve_refuses_a_walkthrough_budget_it_cannot_answer_in_seconds(tmp_path):
+    from adventure.api.serve import MAX_SEARCH
+
+    w = hard_world(tmp_path)
+    lines = [{"id": 1, "op": "walkthrough", "ending": "far", "max_states": 5_000_000},
+             {"id": 2, "op": "walkthrough", "ending": "far", "max_states": MAX_SEARCH + 1},
+             {"id": 3, "op": "walkthrough", "ending": "far"},
+             {"id": 4, "op": "hash"}]
+    r = bounded(["serve", "--stdio", str(w)], stdin="".join(json.dumps(x) + "\n" for x in lines),
+                mem=500 * MB, timeout=120)
+    no_traceback(r)
+    got = [json.loads(x) for x in r.stdout.splitlines()]
+    assert [g["id"] for g in got] == [1, 2, 3, 4]
+    assert got[0]["error"]["code"] == got[1]["error"]["code"] == "invalid_params"
+    assert f"{MAX_SEARCH:,}" in got[0]["error"]["message"]
+    assert got[2]["error"]["code"] == "no_route"  # within the default budget, which is the cap
+    assert got[3]["ok"]
+
+
+def test_serve_stops_a_walkthrough_at_its_time_budget(tmp_path, monkeypatch):
+    from adventure.api import serve
+
+    monkeypatch.setattr(serve, "MAX_SECONDS", 0.2)
+    s = serve.Server(str(hard_world(tmp_path)))
+    before = s.handle('{"op": "hash"}')
+    r = s.handle('{"id": 1, "op": "walkthrough", "ending": "far"}')
+    assert r["error"]["code"] == "no_route" and "0.2 seconds" in r["error"]["message"], r
+    assert s.handle('{"op": "hash"}') == before  # nothing changed; the server goes on
