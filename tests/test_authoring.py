@@ -249,7 +249,7 @@ def test_graph_dot_escapes_and_parses(tmp_path, capsys):
     src = capsys.readouterr().out
     nodes, edges = parse_dot(src)
     assert nodes["room:node"]["label"] == 'Node \\N \\l "quoted"\n(node)'
-    assert nodes["ending:the-end"]["label"] == 'The "End"\nline two\n[the-end]'
+    assert nodes["ending:the-end"]["label"] == 'The "End" line two\n[the-end]'  # a title is one line
     assert nodes["ending:the-end"]["shape"] == "doubleoctagon"
     labels = {(a, b): e for a, b, e in edges}
     go = labels[("room:node", "room:edge")]

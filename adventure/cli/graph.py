@@ -198,6 +198,13 @@ def render_with_dot(dot_src: str, fmt: str) -> bytes:
 
 
 def run(args) -> int:
+    from .output import cleaned
+
+    with cleaned():
+        return _run(args)
+
+
+def _run(args) -> int:
     from ..core.errors import AdventureError
     from ..world.loader import load_world
 
@@ -213,10 +220,13 @@ def run(args) -> int:
         ex = explore(world, max_states=max(1, args.max_states),
                      max_seconds=args.max_seconds if args.max_seconds > 0 else None)
     g = build(world, ex)
+    from ..core.text import clean
+
+    # labels are escaped for the format as they are made; clean() is for what a terminal shows
     if fmt == "mermaid":
-        data = to_mermaid(g).encode("utf-8")
+        data = clean(to_mermaid(g)).encode("utf-8")
     else:
-        src = to_dot(g)
+        src = clean(to_dot(g))
         data = src.encode("utf-8") if fmt == "dot" else render_with_dot(src, fmt)
     if args.output:
         try:

@@ -248,7 +248,7 @@ class _Loader:
 
     def _parse(self, parse, compile_, src: str):
         try:
-            x = parse(src, self.scope)
+            x = parse(_flat(src), self.scope)
             return (x, compile_(x))
         except (ExprError, RecursionError) as err:
             return err
@@ -305,10 +305,10 @@ class _Loader:
         wid = self.get(wf, w, "id", str, ("world",), required=True, default=None)
         self.check_id(wf, ("world", "id"), wid, "the world's id")
         wid = wid or ""
-        title = self.get(wf, w, "title", str, ("world",), required=True, default="")
+        title = one_line(self.get(wf, w, "title", str, ("world",), required=True, default=""))
         start = self.get(wf, w, "start", str, ("world",), required=True, default="")
-        author = self.get(wf, w, "author", str, ("world",), default="")
-        version = self.get(wf, w, "version", str, ("world",), default="")
+        author = one_line(self.get(wf, w, "author", str, ("world",), default=""))
+        version = one_line(self.get(wf, w, "version", str, ("world",), default=""))
         unavailable = self.get(wf, w, "unavailable", str, ("world",), default="hide")
         if unavailable not in ("hide", "grey"):
             self.problem(wf, ("world", "unavailable"), f"must be \"hide\" or \"grey\", not {unavailable!r}")
@@ -414,9 +414,9 @@ class _Loader:
             if eid in ending_ids:
                 self.problem(wf, path + ("id",), f"ending id {eid!r} is used twice")
             ending_ids.add(eid)
-            etitle = self.get(wf, e, "title", str, path, required=True, default="")
+            etitle = one_line(self.get(wf, e, "title", str, path, required=True, default=""))
             etext = self.text(wf, e, "text", path, required=True)
-            src = self.get(wf, e, "when", str, path)
+            src = _flat(self.get(wf, e, "when", str, path))
             node = test = None
             last = i == len(raw_endings) - 1
             if src is not None:
@@ -452,6 +452,7 @@ class _Loader:
         title = get("title")
         if type(title) is not str or len(title) > MAX_TEXT:
             return None
+        title = one_line(title)
         text = self._template(get("text"))
         if text is None:
             return None
@@ -467,6 +468,7 @@ class _Loader:
                 src = t.get("if")
                 if type(src) is not str or len(src) > MAX_TEXT:
                     return None
+                src = _flat(src)
                 tt = self._template(t.get("text"))
                 if tt is None:
                     return None
@@ -501,7 +503,7 @@ class _Loader:
             return fast
         path = (rid,)
         self.unknown_keys(rf, body, ROOM_KEYS, path, f"room {rid!r}")
-        title = self.get(rf, body, "title", str, path, required=True, default="")
+        title = one_line(self.get(rf, body, "title", str, path, required=True, default=""))
         text = self.text(rf, body, "text", path, required=True)
         text_ifs = []
         for i, t in enumerate(self.get(rf, body, "text_if", list, path, default=[])):
@@ -510,7 +512,7 @@ class _Loader:
                 self.problem(rf, tp, "expected a table [[room.text_if]] with 'if' and 'text'")
                 continue
             self.unknown_keys(rf, t, TEXT_IF_KEYS, tp, "text_if")
-            src = self.get(rf, t, "if", str, tp, required=True)
+            src = _flat(self.get(rf, t, "if", str, tp, required=True))
             tt = self.text(rf, t, "text", tp, required=True)
             if src is None or tt is None:
                 continue
@@ -581,6 +583,7 @@ class _Loader:
         if src is not None:
             if type(src) is not str or len(src) > MAX_TEXT:
                 return None
+            src = _flat(src)
             r = self._parsed_condition(src)
             if r.__class__ is not tuple:
                 return None  # failed: the slow path reports it
@@ -649,7 +652,7 @@ class _Loader:
         self.check_id(rf, cp + ("id",), cid, "a choice's id")
         cid = cid or ""
         say = self.text(rf, c, "say", cp, required=True)
-        src = self.get(rf, c, "if", str, cp)
+        src = _flat(self.get(rf, c, "if", str, cp))
         node = test = None
         if src is not None:
             node, test = self.condition(rf, src, cp + ("if",))
@@ -699,6 +702,17 @@ class _Loader:
             run=tuple(runs), reply=reply, go=go, end=end,
             file=rf.rel, line=rf.line(cp),
         )
+
+
+_SPACES = {9: 32, 10: 32, 11: 32, 12: 32, 13: 32}
+
+
+def _flat(src: str | None) -> str | None:
+    """An expression's source on one line: each line break or tab a space (the parser reads them
+    as spaces; columns stay where they were), so a source quoted in a message is one line."""
+    if src is None or src.isprintable():
+        return src
+    return src.translate(_SPACES)
 
 
 def load_world(path: str | os.PathLike) -> World:
