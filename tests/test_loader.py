@@ -219,3 +219,10 @@ def test_a_world_folder_without_search_permission(tmp_path):
         os.chmod(w, 0o755)
     assert "Traceback" not in r.stderr, r.stderr
     assert "cannot be read: Permission denied" in r.stdout and "(check that" in r.stdout, r.stdout
+
+
+def test_a_room_key_with_a_line_break_is_shown_on_one_line(tmp_path):
+    """Found by tests/fuzzing.py: a top-level key of a room file that is not a table."""
+    w = lamp_copy(tmp_path, hall=[("[hall]", '"\\u001b[31mx\\nFORGED" = [1]\n[hall]')])
+    p = one_problem(w, "expected a room table")
+    assert "\n" not in str(p) and "\x1b" not in str(p) and "\\n" in p.message

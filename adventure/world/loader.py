@@ -18,7 +18,7 @@ from .files import MAX_FILE_BYTES
 from ..core.record import LazyLine
 from ..core.model import Choice, Ending, Room, StateVar, TextIf, World
 from ..core.suggest import did_you_mean
-from ..core.text import Template, compile_text, one_line
+from ..core.text import Template, compile_text, escape_line, one_line
 
 TYPE_CHECKING = False  # typing costs start-up time; checkers read this as True
 if TYPE_CHECKING:
@@ -367,7 +367,7 @@ class _Loader:
         for rf in room_files:
             for rid, body in rf.data.items():
                 if not isinstance(body, dict):
-                    self.problem(rf, (rid,), f"expected a room table [{rid}], got {_type_name(body)}", "room files hold only [room] tables")
+                    self.problem(rf, (rid,), f"expected a room table [{escape_line(rid)}], got {_type_name(body)}", "room files hold only [room] tables")
                     continue
                 if not NAME.fullmatch(rid) or len(rid) > MAX_ID:
                     self.problem(rf, (rid,), f"room id {rid!r} is not valid", f"room ids use lower-case letters, digits and '_' (so visits.<room> can name them); the limit is {MAX_ID} characters")
