@@ -169,16 +169,24 @@ def parse_cost(raw: bytes) -> int:
     headers before it (`[[room.choice]]`), then 100; any other dot 500 (it may be in a dotted
     key); `=` 120; `{`, `[` and `,` 80; and 6 for every byte. An ordinary world counts about 20
     bytes a byte of TOML, about twice what loading it takes."""
-    headers = _HEADER.findall(b"\n" + raw)
-    header_dots = b"\n".join(headers).count(b".")
+    buf = b"\n" + raw
     recent = [b"", b"", b"", b""]
-    new = 0
-    for h in headers:
-        if h not in recent:
-            new += 1000 + 1200 * h.count(b".")
-            recent.pop()
-            recent.insert(0, h)
-    return (6 * len(raw) + new + 100 * len(headers) + 500 * (raw.count(b".") - header_dots)
+    new = headers = header_dots = 0
+    pos = 0
+    while pos < len(buf):  # a megabyte of lines at a time: the headers found are not all kept
+        end = buf.find(b"\n", pos + (1 << 20))
+        if end < 0:
+            end = len(buf)
+        found = _HEADER.findall(buf, pos, end)
+        pos = end
+        headers += len(found)
+        header_dots += b"".join(found).count(b".")
+        for h in found:
+            if h not in recent:
+                new += 1000 + 1200 * h.count(b".")
+                recent.pop()
+                recent.insert(0, h)
+    return (6 * len(raw) + new + 100 * headers + 500 * (raw.count(b".") - header_dots)
             + 120 * raw.count(b"=") + 80 * (raw.count(b"{") + raw.count(b"[") + raw.count(b",")))
 
 
