@@ -363,3 +363,28 @@ def test_serve_stops_a_walkthrough_at_its_time_budget(tmp_path, monkeypatch):
     r = s.handle('{"id": 1, "op": "walkthrough", "ending": "far"}')
     assert r["error"]["code"] == "no_route" and "0.2 seconds" in r["error"]["message"], r
     assert s.handle('{"op": "hash"}') == before  # nothing changed; the server goes on
+
+
+def test_the_time_limit_fires_again_when_its_exception_is_swallowed():
+    """A signal handler's exception raised inside a __del__ is printed and lost: the timer repeats
+    until the block ends, so the next one stops the search (this once failed in the full suite)."""
+    import subprocess
+    import sys
+
+    code = '''
+from adventure.api.serve import _OutOfTime, _time_limit
+swallowed = 0
+try:
+    with _time_limit(0.05):
+        try:
+            while True:
+                pass
+        except _OutOfTime:
+            swallowed += 1  # as if lost in a destructor
+        while True:
+            pass
+except _OutOfTime:
+    print("stopped", swallowed)
+'''
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=30, cwd=ROOT)
+    assert r.stdout.strip() == "stopped 1", r.stderr

@@ -68,7 +68,9 @@ def _time_limit(seconds: float):
         raise _OutOfTime
 
     old = signal.signal(signal.SIGALRM, on_alarm)
-    signal.setitimer(signal.ITIMER_REAL, seconds)
+    # then every 50 ms until the block ends: an exception raised while a destructor runs is
+    # printed and lost, and the next one must stop the request
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
     try:
         yield
     finally:
