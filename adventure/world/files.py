@@ -28,11 +28,12 @@ except ImportError:  # pragma: no cover
     import tomllib as toml
 
 from ..core.errors import Problem
+from ..core.record import Record
 from ..core.text import escape_line
 
-__all__ = ["WorldReader", "Raw", "display", "parse_toml", "too_many", "FileProblem", "MAX_FILE_BYTES", "MAX_WORLD_BYTES", "MAX_FILES", "MAX_ENTRIES",
-           "MAX_PARSE_BYTES", "MAX_KEY_PARTS", "read_regular", "check_regular", "room_files",
-           "parse_cost", "long_key", "ACCESS_HINT"]
+__all__ = ["WorldReader", "Raw", "display", "parse_toml", "too_many", "FileProblem", "MAX_FILE_BYTES",
+           "MAX_WORLD_BYTES", "MAX_FILES", "MAX_ENTRIES", "MAX_PARSE_BYTES", "MAX_KEY_PARTS", "read_regular",
+           "check_regular", "room_files", "parse_cost", "long_key", "ACCESS_HINT"]
 
 MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_WORLD_BYTES = 128 * 1024 * 1024  # the 100,000-room benchmark world is 64 MiB
@@ -243,17 +244,11 @@ def too_many(root: Path, n: int) -> Problem:
     return Problem(display(root), None, "", f"{n:,} problems found; stopped looking", "fix these first")
 
 
-class Raw:
+class Raw(Record):
     """One file read: its path, its name as shown (rel), its name in the world folder (as hashed)
     and its text."""
 
-    __slots__ = ("path", "rel", "name", "text")
-
-    def __init__(self, path: Path, rel: str, name: str, text: str):
-        self.path = path
-        self.rel = rel
-        self.name = name
-        self.text = text
+    __slots__ = _fields = ("path", "rel", "name", "text")
 
 
 class WorldReader:
