@@ -249,7 +249,7 @@ def test_graph_dot_escapes_and_parses(tmp_path, capsys):
     src = capsys.readouterr().out
     nodes, edges = parse_dot(src)
     assert nodes["room:node"]["label"] == 'Node \\N \\l "quoted"\n(node)'
-    assert nodes["ending:the-end"]["label"] == 'The "End"\nline two\n[the-end]'
+    assert nodes["ending:the-end"]["label"] == 'The "End" line two\n[the-end]'  # a title is one line
     assert nodes["ending:the-end"]["shape"] == "doubleoctagon"
     labels = {(a, b): e for a, b, e in edges}
     go = labels[("room:node", "room:edge")]
@@ -589,3 +589,31 @@ def test_shipped_and_scaffold_files_validate_against_the_schema(tmp_path):
     assert checked >= 8
     bad = {"hall": {"title": "t", "text": "x", "choice": [{"id": "a", "say": "b", "go": "x", "end": True, "sya": 1}]}}
     assert len(list(jsonschema.Draft7Validator(SCHEMAS["room"]()).iter_errors(bad))) == 2
+
+
+def test_schema_patterns_match_whole_ids_as_the_loader_does():
+    """JSON Schema patterns match anywhere in a string: the schema's id and name patterns are
+    anchored, and say what the loader says of empty, long or odd ids and names."""
+    from adventure.world.schema import SCHEMAS
+
+    found = []
+
+    def walk(x):
+        if isinstance(x, dict):
+            if "pattern" in x:
+                found.append(x)
+            for v in x.values():
+                walk(v)
+        elif isinstance(x, list):
+            for v in x:
+                walk(v)
+
+    for make in SCHEMAS.values():
+        walk(make())
+    assert found
+    for s in found:
+        p = s["pattern"]
+        for bad in ("has space", "", "x" * 65, "é"):
+            ok = re.search(p, bad) is not None and len(bad) <= s.get("maxLength", 10**9) and len(bad) >= s.get("minLength", 0)
+            assert not ok, (p, bad)
+        assert re.search(p, "ok_1") and len("ok_1") <= s.get("maxLength", 64)

@@ -148,3 +148,71 @@ def test_problems_are_reported_the_same_and_nothing_is_cached(cached, tmp_path):
         load_world(world)
     assert "nowhere" in str(e.value) and "zz.toml:7" in str(e.value)
     assert not d.exists() or not list(d.glob("*.json"))
+
+
+# ---------------------------------------------------------------- bounded size
+
+
+def _variant(world: Path, i: int) -> None:
+    """Make the world's content (so its hash and cache entry) the i-th of several."""
+    wt = world / "world.toml"
+    wt.write_text(wt.read_text().split("\n# variant")[0] + f"\n# variant {i}\n")
+
+
+def test_an_entry_over_the_per_entry_cap_is_not_written(cached, monkeypatch):
+    world, d = cached
+    monkeypatch.setattr(cache, "MAX_ENTRY_BYTES", 1000)
+    load_world(world)
+    assert not d.exists() or not list(d.glob("*.json"))
+
+
+def test_the_cache_evicts_the_least_recently_used_entries(cached, monkeypatch):
+    """Entries are used in the order 0, 1, 2 (then 0 is read again); with room for two, writing a
+    fourth evicts the least recently used: 1, then 2. Recency is set explicitly (no clock)."""
+    world, d = cached
+    hashes = []
+    for i in range(3):
+        _variant(world, i)
+        hashes.append(load_world(world).content_hash)
+    size = max(f.stat().st_size for f in d.glob("*.json"))
+    for n, h in enumerate(hashes):
+        os.utime(d / f"{h}.json", ns=(10**18 + n, 10**18 + n))
+    (d / "notes.txt").write_text("not an entry")
+    (d / ("f" * 64 + ".txt")).write_text("not an entry either")
+    _variant(world, 0)
+    load_world(world)  # a hit: entry 0 becomes the most recently used
+    assert (d / f"{hashes[0]}.json").stat().st_mtime_ns > 10**18 + 2
+    monkeypatch.setattr(cache, "MAX_TOTAL_BYTES", int(size * 2.5))
+    _variant(world, 3)
+    fourth = load_world(world).content_hash
+    left = {f.name[:-5] for f in d.glob("*.json")}
+    assert left == {hashes[0], fourth}
+    assert (d / "notes.txt").exists() and (d / ("f" * 64 + ".txt")).exists()  # only entries are removed
+
+
+def test_a_stale_temporary_file_is_removed(cached):
+    world, d = cached
+    load_world(world)
+    tmp = d / ("." + "a" * 64 + ".json.x1y2.tmp")
+    tmp.write_bytes(b"half a write")
+    os.utime(tmp, (1, 1))  # long ago: its writer is gone
+    fresh = d / ("." + "b" * 64 + ".json.x1y2.tmp")
+    fresh.write_bytes(b"a write under way")
+    _variant(world, 9)
+    load_world(world)
+    assert not tmp.exists() and fresh.exists()
+
+
+def test_a_fifo_in_the_cache_is_a_miss_not_a_hang(cached):
+    import subprocess
+    import sys
+
+    world, d = cached
+    h = load_world(world).content_hash
+    (d / f"{h}.json").unlink()
+    os.mkfifo(d / f"{h}.json")
+    code = ("import sys\nfrom adventure.world import cache\ncache.MIN_BYTES = 0\n"
+            "from adventure import load_world\nprint(load_world(sys.argv[1]).id)\n")
+    r = subprocess.run([sys.executable, "-c", code, str(world)], capture_output=True, text=True, timeout=30,
+                       env=dict(os.environ, ADVENTURE_CACHE_DIR=str(d)))
+    assert r.returncode == 0 and r.stdout.strip() == "tutorial", r.stderr

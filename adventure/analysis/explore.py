@@ -24,14 +24,18 @@ exactly; the search then relies on its budget.
 **Dice.** With `seed=None` (the default) a call of `random(lo, hi)` branches into every outcome
 from `lo` to `hi`: what is found reachable is reachable with some rolls, and what is found
 unreachable is unreachable whatever the seed. Ranges wider than `MAX_DICE` outcomes are sampled
-(and the result is marked incomplete). With `seed=S` the PRNG state is part of the state and the
+(and the result is marked incomplete), and so are the outcomes of one move when their product
+(over all its calls) exceeds `MAX_OUTCOMES`: `MAX_DICE` seeded rolls, plus every call at its low
+end and every call at its high end. With `seed=S` the PRNG state is part of the state and the
 search follows the engine exactly for games started with seed S: every route then replays with
 `engine.replay(world, route, S)`.
 
 **Budget.** The search stops after `max_states` abstract states or `max_seconds`; `complete`
 says whether every reachable state was explored, and `depth` how many moves deep every play was
 covered. Facts found (a room reached, a soft-lock) hold either way; facts of absence
-(unreachable, always true) are proved only when `complete`.
+(unreachable, always true) are proved only when `complete`. The time budget is also checked
+inside one state's expansion (while its choices and their dice run), and an expansion whose
+moves exceed `max(max_states, MAX_MOVES)` stops the search at the state budget.
 
 **Fast path.** When the whole abstract state packs into one int (every counter bounded, every
 count read is capped, no dice: `states.Codec.has_tail` is False and no effect calls `random`),
@@ -70,10 +74,19 @@ from .states import Abstraction, Codec, expression_nodes
 
 __all__ = [
     "Abstraction", "Explorer", "Exploration", "explore", "shortest_routes", "find_seed",
-    "expression_nodes", "MAX_DICE",
+    "expression_nodes", "MAX_DICE", "MAX_OUTCOMES", "MAX_MOVES",
 ]
 
-MAX_DICE = 1000
+MAX_DICE = 1000  # outcomes of one random() call enumerated; wider ranges are sampled
+MAX_OUTCOMES = 4096  # dice outcomes of one move (the product over its calls); more are sampled
+MAX_MOVES = 100_000  # moves of one state, unless the state budget is larger
+
+
+class _OverBudget(Exception):
+    """Raised inside a state's expansion when the search's budget runs out there."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
 
 
 # ---------------------------------------------------------------- running choices
@@ -82,9 +95,9 @@ MAX_DICE = 1000
 class _Env:
     """What compiled expressions read (like model.Env), with dice that can be forced."""
 
-    __slots__ = ("v", "visits", "turn", "rng", "forced", "pos", "ranges")
+    __slots__ = ("v", "visits", "turn", "rng", "forced", "pos", "ranges", "high")
 
-    def __init__(self, v, visits, turn, rng=0, forced=None):
+    def __init__(self, v, visits, turn, rng=0, forced=None, high=False):
         self.v = v
         self.visits = visits
         self.turn = turn
@@ -92,6 +105,7 @@ class _Env:
         self.forced = forced
         self.pos = 0
         self.ranges: list = []
+        self.high = high  # past the forced prefix: every call at its high end, not its low end
 
     def random(self, lo: int, hi: int) -> int:
         if self.forced is None:
@@ -104,7 +118,7 @@ class _Env:
         if p < len(self.forced):
             return self.forced[p]
         self.ranges.append((lo, hi))
-        return lo
+        return hi if self.high else lo
 
 
 def _sat(x: int) -> int:
@@ -324,9 +338,9 @@ class Explorer:
             return turn + 1
         return turn + 1 if turn < cap else cap
 
-    def _run(self, c: _C, values, visits, turn, rng, forced, oob):
+    def _run(self, c: _C, values, visits, turn, rng, forced, oob, high=False):
         """Apply c's effects; returns (values, rng, env)."""
-        env = _Env(list(values), visits, turn, rng, forced)
+        env = _Env(list(values), visits, turn, rng, forced, high)
         v = env.v
         for j, (i, calc, lo, hi) in enumerate(c.effects):
             x = calc(env)
@@ -339,21 +353,39 @@ class Explorer:
             v[i] = x
         return tuple(v), env.rng, env
 
-    def outcomes(self, c: _C, values, visits, turn, rng, oob: list):
-        """Every (values, rng) that taking c can produce: one, or one per dice outcome."""
+    def outcomes(self, c: _C, values, visits, turn, rng, oob: list, deadline: float | None = None):
+        """Every (values, rng) that taking c can produce: one, or one per dice outcome (each
+        distinct result once). Beyond MAX_OUTCOMES runs of the effects, a sample (see the module
+        docstring); raises _OverBudget when the clock passes `deadline`."""
         if not c.effects:
             return [(values, rng)], False
         if self.seed is not None or not c.dice:
             vals, rng2, _ = self._run(c, values, visits, turn, rng, None, oob)
             return [(vals, rng2)], False
+        # every call at its low end; the ranges met on the way estimate the product
+        low, _, env = self._run(c, values, visits, turn, 0, (), oob)
+        product = 1
+        for lo, hi in env.ranges:
+            product *= min(hi - lo + 1, MAX_DICE)
+            if product > MAX_OUTCOMES:
+                return self._sample(c, values, visits, turn, oob, low, deadline), True
+        seen: set = set()
         out = []
         sampled = False
         stack = [()]
+        runs = 0
         while stack:
+            runs += 1
+            if runs > MAX_OUTCOMES:  # later ranges depend on earlier rolls and grew: sample
+                return self._sample(c, values, visits, turn, oob, low, deadline), True
+            if deadline is not None and not runs & 63 and time.monotonic() > deadline:
+                raise _OverBudget("seconds")
             prefix = stack.pop()
             vals, _, env = self._run(c, values, visits, turn, 0, prefix, oob)
             if not env.ranges:
-                out.append((vals, 0))
+                if vals not in seen:
+                    seen.add(vals)
+                    out.append((vals, 0))
                 continue
             lo, hi = env.ranges[0]
             if hi - lo + 1 > MAX_DICE:
@@ -366,15 +398,34 @@ class Explorer:
                 stack.append(prefix + (x,))
         return out, sampled
 
+    def _sample(self, c: _C, values, visits, turn, oob: list, low, deadline):
+        """MAX_DICE outcomes of c rolled with seeds 0, 1, ..., after the all-low and all-high ones."""
+        high = self._run(c, values, visits, turn, 0, (), oob, high=True)[0]
+        out = [(low, 0)]
+        seen = {low}
+        if high not in seen:
+            seen.add(high)
+            out.append((high, 0))
+        for k in range(MAX_DICE):
+            if deadline is not None and not k & 63 and time.monotonic() > deadline:
+                raise _OverBudget("seconds")
+            vals = self._run(c, values, visits, turn, seed_state(k), None, oob)[0]
+            if vals not in seen:
+                seen.add(vals)
+                out.append((vals, 0))
+        return out
+
     def successors(self, key) -> list[tuple]:
         """The moves from a state, in option order: (choice g, next key or None, ending id or None)
         for each enabled choice and each dice outcome. The search uses the same `_expand`."""
         return [(m[0].g, m[2], m[1]) for m in self._expand(key, *self.codec.decode(key), None, None)[0]]
 
-    def _expand(self, key, room, values, visits, used, turn, rng, conds, oob):
+    def _expand(self, key, room, values, visits, used, turn, rng, conds, oob, budget=None):
         """(moves, sampled): moves are (choice, ending or None, next key or None, dest room or -1,
         values, visits, turn) for each enabled choice and dice outcome. Records condition outcomes
-        into conds and bound hits into oob (a list of (choice, effect index, value)) when given."""
+        into conds and bound hits into oob (a list of (choice, effect index, value)) when given.
+        budget: None, or (deadline or None, most moves): raises _OverBudget past either."""
+        deadline, max_moves = budget if budget is not None else (None, None)
         env = _Env(values, visits, turn, rng)
         moves = []
         sampled = False
@@ -385,9 +436,11 @@ class Explorer:
         if turn2 != turn:
             base.append((codec.turn_field, turn2))
         value_field = codec.value_field
-        for c in self.room_choices[room]:
+        for n, c in enumerate(self.room_choices[room], 1):
             if used & c.once_bit:
                 continue
+            if deadline is not None and not n & 1023 and time.monotonic() > deadline:
+                raise _OverBudget("seconds")
             if c.test is not None:
                 ok = c.test(env)
                 if conds is not None:
@@ -396,7 +449,7 @@ class Explorer:
                     continue
             if c.effects:
                 hits: list = []
-                outs, smp = self.outcomes(c, values, visits, turn, rng, hits)
+                outs, smp = self.outcomes(c, values, visits, turn, rng, hits, deadline)
                 sampled = sampled or smp
                 if oob is not None:
                     oob.extend((c, j, x) for j, x in hits)
@@ -429,6 +482,8 @@ class Explorer:
                     if rng2 != rng:
                         u.append((codec.rng_field, rng2))
                 moves.append((c, None, patch(key, u), c.go, vals, vis, turn2))
+            if max_moves is not None and len(moves) > max_moves:
+                raise _OverBudget("states")
         return moves, sampled
 
     def _resolve(self, env, conds) -> str:
@@ -496,6 +551,7 @@ class Explorer:
         stopped = ""
         sampled = False
         oob: list = []
+        budget = (None if max_seconds is None else t0 + max_seconds, max(max_states, MAX_MOVES))
         while head < len(keys):
             if stopped:  # "found": every ending asked for is found
                 break
@@ -512,7 +568,13 @@ class Explorer:
             head += 1
             key = keys[sid]
             room, values, visits, used, turn, rng = decode(key)
-            moves, smp = expand(key, room, values, visits, used, turn, rng, conds, oob)
+            try:
+                moves, smp = expand(key, room, values, visits, used, turn, rng, conds, oob, budget)
+            except _OverBudget as e:  # this state is left unexpanded
+                stopped = e.reason
+                head = sid
+                oob.clear()
+                break
             if smp:
                 sampled = True
             if oob:

@@ -14,8 +14,11 @@ The protocol is documented in docs/api.md; `Server.handle` is the whole of it, w
 from __future__ import annotations
 
 import json
+import signal
 import sys
 import tempfile
+import threading
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, BinaryIO, Callable
 
@@ -29,7 +32,10 @@ __all__ = ["Server", "serve_stdio", "PROTOCOL", "MAX_LINE", "ERROR_CODES"]
 PROTOCOL = 1
 MAX_LINE = 1 << 20  # bytes in one request line
 MAX_SEED = (1 << 64) - 1
-MAX_SEARCH = 5_000_000  # states a walkthrough request may ask the search for
+# a walkthrough's budget, so that one request cannot hold the server for long: at most MAX_SEARCH
+# states searched for each ending (the default too), and at most MAX_SECONDS in all
+MAX_SEARCH = 100_000
+MAX_SECONDS = 5.0
 MAX_ID = 200  # characters of a string id
 
 ERROR_CODES = {
@@ -44,6 +50,32 @@ ERROR_CODES = {
     "no_route": "no route to that ending was found",
     "internal_error": "a bug in the server; the request had no effect and the server goes on",
 }
+
+
+class _OutOfTime(BaseException):
+    """The request's time budget ran out (a BaseException: no `except Exception` swallows it)."""
+
+
+@contextmanager
+def _time_limit(seconds: float):
+    """Raise _OutOfTime in this block after `seconds`, where the server can keep time: in the
+    main thread, on a system with interval timers (elsewhere the state budget alone holds)."""
+    if not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def on_alarm(signum, frame):
+        raise _OutOfTime
+
+    old = signal.signal(signal.SIGALRM, on_alarm)
+    # then every 50 ms until the block ends: an exception raised while a destructor runs is
+    # printed and lost, and the next one must stop the request
+    signal.setitimer(signal.ITIMER_REAL, seconds, 0.05)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, old)
 
 
 class RequestError(Exception):
@@ -240,20 +272,26 @@ class Server:
         where = p.get("from", "start")
         if where not in ("start", "here"):
             raise RequestError("invalid_params", 'from is "start" (the default) or "here"')
-        max_states = _int(p["max_states"], "max_states", 1, MAX_SEARCH) if "max_states" in p else 1_000_000
-        route = self.env.walkthrough(ending, from_here=where == "here", max_states=max_states)
-        from ..core.engine import replay
+        max_states = _int(p["max_states"], "max_states", 1, MAX_SEARCH) if "max_states" in p else MAX_SEARCH
+        from ..core.engine import replay, step
 
         g = self.env.game
-        if where == "here":
-            from ..core.engine import step
-
-            st = g.state
-            for m in route:
-                st = step(self.env.world, st, m).state
-            reached = st.ending
-        else:
-            reached = replay(self.env.world, route, g.seed).state.ending
+        try:
+            with _time_limit(MAX_SECONDS):
+                route = self.env.walkthrough(ending, from_here=where == "here", max_states=max_states)
+                if where == "here":
+                    st = g.state
+                    for m in route:
+                        st = step(self.env.world, st, m).state
+                    reached = st.ending
+                else:
+                    reached = replay(self.env.world, route, g.seed).state.ending
+        except _OutOfTime:
+            raise NoRoute(f"no route found within {MAX_SECONDS:g} seconds, the server's limit") from None
+        except NoRoute as e:
+            if max_states < MAX_SEARCH:
+                raise
+            raise NoRoute(str(e).replace("; try a larger max_states", " (the server's limit)")) from None
         return {"ending": reached, "route": route, "from": where, "seed": g.seed}
 
     def op_replay(self, p: dict) -> dict:

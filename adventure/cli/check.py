@@ -38,6 +38,13 @@ def _proved(ex) -> str:
 
 
 def run(args) -> int:
+    from .output import cleaned
+
+    with cleaned():
+        return _run(args)
+
+
+def _run(args) -> int:
     from ..core.errors import WorldError
     from ..world.loader import load_world
     from ..analysis.stats import summary

@@ -28,6 +28,10 @@ def add_arguments(p) -> None:
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--no-explore", action="store_true",
                    help="draw every ending an `end = true` could select, without exploring which are reachable")
+    p.add_argument("--max-states", type=int, default=EXPLORE_STATES, metavar="N",
+                   help=f"stop exploring after N states (default {EXPLORE_STATES:,})")
+    p.add_argument("--max-seconds", type=float, default=EXPLORE_SECONDS, metavar="S",
+                   help=f"stop exploring after S seconds (default {EXPLORE_SECONDS:g}; 0 for no limit)")
 
 
 # ---------------------------------------------------------------- the graph, independent of format
@@ -194,6 +198,13 @@ def render_with_dot(dot_src: str, fmt: str) -> bytes:
 
 
 def run(args) -> int:
+    from .output import cleaned
+
+    with cleaned():
+        return _run(args)
+
+
+def _run(args) -> int:
     from ..core.errors import AdventureError
     from ..world.loader import load_world
 
@@ -206,12 +217,16 @@ def run(args) -> int:
     if not args.no_explore:
         from ..analysis.explore import explore
 
-        ex = explore(world, max_states=EXPLORE_STATES, max_seconds=EXPLORE_SECONDS)
+        ex = explore(world, max_states=max(1, args.max_states),
+                     max_seconds=args.max_seconds if args.max_seconds > 0 else None)
     g = build(world, ex)
+    from ..core.text import clean
+
+    # labels are escaped for the format as they are made; clean() is for what a terminal shows
     if fmt == "mermaid":
-        data = to_mermaid(g).encode("utf-8")
+        data = clean(to_mermaid(g)).encode("utf-8")
     else:
-        src = to_dot(g)
+        src = clean(to_dot(g))
         data = src.encode("utf-8") if fmt == "dot" else render_with_dot(src, fmt)
     if args.output:
         try:

@@ -46,8 +46,16 @@ def scaffold_files(world_id: str, title: str) -> dict[str, str]:
 
 
 def run(args) -> int:
+    from .output import cleaned
+
+    with cleaned():
+        return _run(args)
+
+
+def _run(args) -> int:
     from ..core.errors import AdventureError
     from ..world.loader import ID
+    from ..core.text import escape_line
 
     root = Path(args.path)
     if root.exists():
@@ -58,11 +66,11 @@ def run(args) -> int:
                                  f"anything: choose a new folder name")
     name = root.resolve().name
     world_id = args.world_id or make_id(name)
-    if not ID.match(world_id):
-        raise AdventureError(f"--id {world_id!r} must use letters, digits, '-' and '_'")
+    if not ID.fullmatch(world_id) or len(world_id) > 64:
+        raise AdventureError(f"--id {world_id!r} must use letters, digits, '-' and '_' (at most 64)")
     title = args.title or make_title(name)
-    if any(ord(ch) < 32 for ch in title):
-        raise AdventureError("--title must be one line of text")
+    if escape_line(title) != title:  # a line break, a control or a bidi character
+        raise AdventureError("--title must be one line of plain text")
     files = scaffold_files(world_id, title)
     try:
         for rel, text in files.items():

@@ -120,6 +120,13 @@ def _pct(n: int, d: int) -> str:
 
 
 def run(args) -> int:
+    from .output import cleaned
+
+    with cleaned():
+        return _run(args)
+
+
+def _run(args) -> int:
     from ..core.errors import AdventureError
     from ..world.loader import load_world
 

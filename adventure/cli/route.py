@@ -17,6 +17,13 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from .output import cleaned
+
+    with cleaned():
+        return _run(args)
+
+
+def _run(args) -> int:
     from .main import DEFAULT_WORLD
     from ..core.errors import AdventureError
     from ..world.loader import load_world

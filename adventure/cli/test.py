@@ -12,19 +12,28 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from .output import cleaned
+
+    with cleaned():
+        return _run(args)
+
+
+def _run(args) -> int:
     from ..core.errors import WorldError
     from ..world.loader import find_world, load_world
     from ..world.walkthrough import load_walkthrough, run_walkthrough
+    from ..core.text import escape_line
 
     world = load_world(args.world)
     files = [Path(f) for f in args.files] or sorted((find_world(args.world) / "tests").glob("*.toml"))
     if not files:
-        print(f"no walkthroughs in {find_world(args.world) / 'tests'}", file=sys.stderr)
+        print(f"no walkthroughs in {escape_line(str(find_world(args.world) / 'tests'))}", file=sys.stderr)
         return 2
     failed = errors = 0
-    for f in files:
+    for path in files:
+        f = escape_line(str(path))  # a file name may hold a line break
         try:
-            wt = load_walkthrough(f, world)
+            wt = load_walkthrough(path, world)
         except WorldError as e:
             print(f"ERROR {f}", file=sys.stderr)
             for p in e.problems:

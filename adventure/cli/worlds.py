@@ -8,6 +8,13 @@ def add_arguments(p) -> None:
 
 
 def run(args) -> int:
+    from .output import cleaned
+
+    with cleaned():
+        return _run(args)
+
+
+def _run(args) -> int:
     from ..core.errors import WorldError
     from ..world.loader import load_world, shipped_worlds
 

@@ -233,8 +233,10 @@ class _Parser:
     def atom(self) -> Node:
         t = self.take()
         end = t.pos + len(t.text)
-        if t.kind == "int":
-            return Node("lit", value=min(int(t.text), INT_MAX), type="int", start=t.pos, end=end)
+        if t.kind == "int":  # saturates; more than 19 digits is never read (Python reads at most 4,300)
+            digits = t.text.lstrip("0")
+            value = INT_MAX if len(digits) > 19 else min(int(digits or "0"), INT_MAX)
+            return Node("lit", value=value, type="int", start=t.pos, end=end)
         if t.kind == "op" and t.text == "(":
             inner = self.expr()
             close = self.expect(")")

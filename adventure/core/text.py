@@ -9,8 +9,8 @@ import sys
 from .record import Record
 from .errors import ExprError
 
-# C0 controls except newline and tab, DEL, C1 controls, and the bidirectional overrides that can
-# make text read differently from what it is.
+# C0 controls except newline and tab, DEL, C1 controls, and the bidirectional controls that can
+# make text read differently from what it is (embeddings, overrides, isolates, marks).
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -20,6 +20,33 @@ def clean(s: str) -> str:
         return s
     s = s.replace("\r\n", "\n").replace("\r", "\n").replace("\t", "    ")
     return _CONTROL.sub("", s)
+
+
+def one_line(s: str) -> str:
+    """`clean`, and every line break a space: for a title, shown on one line."""
+    if s.isprintable():
+        return s
+    return clean(s).replace("\n", " ")
+
+
+# what cannot stand in one line of output: controls (newline and tab included), the bidi
+# controls, the line and paragraph separators, and unpaired surrogates (a file name that is not
+# UTF-8 holds them, and they cannot be written)
+_UNSAFE_IN_LINE = re.compile("[\x00-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
+def _escaped(m: re.Match) -> str:
+    c = ord(m.group())
+    return {10: "\\n", 9: "\\t", 13: "\\r"}.get(c) or (f"\\x{c:02x}" if c < 256 else f"\\u{c:04x}")
+
+
+def escape_line(s: str) -> str:
+    """A name from outside (a file name, a TOML key) as one line of plain text: each character a
+    terminal would act on, or that would start a new line, written as an escape (`\\n`,
+    `\\x1b`, `\\u202e`)."""
+    if s.isprintable():
+        return s
+    return _UNSAFE_IN_LINE.sub(_escaped, s)
 
 
 class Template(Record):

@@ -10,6 +10,10 @@ entry can only ever stand for data the world's own files produce.
   `ADVENTURE_CACHE_DIR` names another folder.
 - What: JSON only (it cannot run code); nothing is eval'd or unpickled.
 - When: worlds of at least MIN_BYTES of TOML, after a load without problems.
+- How much: an entry of more than MAX_ENTRY_BYTES is not written (nor read); after each write,
+  the least recently used entries (by modification time, which a hit refreshes) are removed
+  until all of them take at most MAX_TOTAL_BYTES, and so are temporary files that a crashed
+  write left more than an hour ago. Only files named like entries are ever removed.
 - Safety: the file must be a regular file owned by this user and not writable by others; its header
   must name this cache format, this engine version and the content hash it is keyed on; a checksum
   covers the tables, one per file the world has. Anything else, or any error in reading, is a miss:
@@ -24,15 +28,22 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import stat
+import time
 from pathlib import Path
 
 from .fileio import atomic_write
 
-__all__ = ["MIN_BYTES", "FORMAT", "cache_dir", "read", "write"]
+__all__ = ["MIN_BYTES", "MAX_ENTRY_BYTES", "MAX_TOTAL_BYTES", "FORMAT", "cache_dir", "read", "write"]
 
 FORMAT = 1
 MIN_BYTES = 64_000  # smaller worlds parse in a few milliseconds (All-Hands, 98 KB, is cached)
+MAX_ENTRY_BYTES = 64 * 1024 * 1024  # the 100,000-room benchmark world's entry is 63 MB
+MAX_TOTAL_BYTES = 256 * 1024 * 1024
+STALE_SECONDS = 3600  # a temporary file older than this was left by a write that crashed
+_ENTRY = re.compile(r"[0-9a-f]{64}\.json")
+_TEMP = re.compile(r"\.[0-9a-f]{64}\.json\..*\.tmp", re.S)
 
 
 def _enabled() -> bool:
@@ -101,7 +112,7 @@ def read(content_hash: str, names: list[str]) -> dict | None:
     if path is None:
         return None
     try:
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0))
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     except OSError:
         return None
     try:
@@ -110,9 +121,11 @@ def read(content_hash: str, names: list[str]) -> dict | None:
             return None
         if hasattr(os, "getuid") and st.st_uid != os.getuid():
             return None
+        if st.st_size > MAX_ENTRY_BYTES:
+            return None
         with os.fdopen(fd, "rb", closefd=False) as f:
-            blob = f.read(64 * 1024 * 1024 + 1)
-        if len(blob) > 64 * 1024 * 1024:
+            blob = f.read(MAX_ENTRY_BYTES + 1)
+        if len(blob) > MAX_ENTRY_BYTES:
             return None
         header, sep, body = blob.partition(b"\n")
         if not sep:
@@ -130,6 +143,10 @@ def read(content_hash: str, names: list[str]) -> dict | None:
                 return None
         # the tables are not walked here: the loader checks the type of every value it reads, and
         # a load from the cache that finds any problem is done again from the TOML
+        try:
+            os.utime(fd)  # used now: the last entry to be evicted
+        except (OSError, NotImplementedError):
+            pass
         return files
     except (OSError, ValueError, RecursionError, UnicodeDecodeError):
         return None
@@ -152,7 +169,49 @@ def write(content_hash: str, files: dict) -> None:
         body = json.dumps(files, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
         header = json.dumps({"format": FORMAT, "engine": _version(), "hash": content_hash,
                              "checksum": _checksum(body)})
+        blob = header.encode("utf-8") + b"\n" + body
+        if len(blob) > MAX_ENTRY_BYTES:
+            return
         path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        atomic_write(path, header.encode("utf-8") + b"\n" + body)
+        atomic_write(path, blob)
+        _evict(path.parent, path.name)
     except (OSError, ValueError, RecursionError):
         pass
+
+
+def _evict(folder: Path, keep: str) -> None:
+    """Remove the least recently used entries until they take at most MAX_TOTAL_BYTES (never
+    `keep`, the one just written), and temporary files older than STALE_SECONDS. Only regular
+    files of this user named like entries are looked at."""
+    uid = os.getuid() if hasattr(os, "getuid") else None
+    entries = []
+    stale = []
+    now = time.time()
+    with os.scandir(folder) as it:
+        for e in it:
+            entry = _ENTRY.fullmatch(e.name)
+            if not entry and not _TEMP.fullmatch(e.name):
+                continue
+            try:
+                st = e.stat(follow_symlinks=False)
+            except OSError:
+                continue
+            if not stat.S_ISREG(st.st_mode) or (uid is not None and st.st_uid != uid):
+                continue
+            if entry:
+                entries.append((st.st_mtime_ns, e.name, st.st_size))
+            elif now - st.st_mtime > STALE_SECONDS:
+                stale.append(e.name)
+    total = sum(size for _, _, size in entries)
+    for _, name, size in sorted(entries):  # the least recently used first
+        if total <= MAX_TOTAL_BYTES:
+            break
+        if name == keep:
+            continue
+        stale.append(name)
+        total -= size
+    for name in stale:
+        try:
+            os.unlink(folder / name)
+        except OSError:
+            pass

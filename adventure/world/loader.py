@@ -7,24 +7,19 @@ executed: conditions and effects go through the closed expression language in ex
 from __future__ import annotations
 
 import gc
-import hashlib
 import os
 import re
 from pathlib import Path
 
-try:  # the compiled wheel is faster; the stdlib parser is the same grammar
-    import tomli as toml
-except ImportError:  # pragma: no cover
-    import tomllib as toml
-
 from ..core.errors import ExprError, Problem, WorldError
 from ..core.expr import KEYWORDS, Scope, Var, compile_effect, compile_node, parse_condition, parse_effect
-from . import cache
+from . import cache, files
+from .files import MAX_FILE_BYTES
 from ..core.record import LazyLine
 from ..core.model import Ending, StateVar, World
 from ..core.suggest import did_you_mean
-from ..core.text import Template, compile_text
-from .rooms import CHOICE_KEYS, ID, MAX_TEXT, ROOM_KEYS, TEXT_IF_KEYS, RoomReader
+from ..core.text import Template, compile_text, escape_line, one_line
+from .rooms import CHOICE_KEYS, ID, MAX_ID, MAX_TEXT, ROOM_KEYS, TEXT_IF_KEYS, RoomReader, flat
 from .rooms import type_name as _type_name
 
 TYPE_CHECKING = False  # typing costs start-up time; checkers read this as True
@@ -33,11 +28,13 @@ if TYPE_CHECKING:
 
 __all__ = ["load_world", "find_world", "shipped_worlds", "MAX_FILE_BYTES", "MAX_TEXT",
            # every key the format has, read by schema.py (the room keys are read in rooms.py)
-           "WORLD_KEYS", "ENDING_KEYS", "BOUND_KEYS", "ROOM_KEYS", "TEXT_IF_KEYS", "CHOICE_KEYS", "ID", "NAME"]
+           "WORLD_KEYS", "ENDING_KEYS", "BOUND_KEYS", "ROOM_KEYS", "TEXT_IF_KEYS", "CHOICE_KEYS", "ID", "NAME",
+           "MAX_ID"]
 
-MAX_FILE_BYTES = 16 * 1024 * 1024
 MAX_ROOMS = 200_000
-NAME = re.compile(r"^[a-z_][a-z0-9_]*$")
+MAX_PROBLEMS = 1000  # a load stops looking after this many
+# fullmatch: `$` would let a trailing newline through
+NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
 WORLD_KEYS = ("id", "title", "start", "author", "intro", "unavailable", "version", "show_changes")
 ENDING_KEYS = ("id", "title", "text", "when", "secret")
@@ -71,7 +68,7 @@ def find_world(name_or_path: str | os.PathLike) -> Path:
         return shipped[str(name_or_path)]
     s = did_you_mean(str(name_or_path), shipped)
     hint = f"did you mean {s!r}?" if s else "shipped worlds: " + ", ".join(shipped) if shipped else ""
-    raise WorldError([Problem(str(name_or_path), None, "", "no such world folder or shipped world", hint)])
+    raise WorldError([Problem(files.display(name_or_path), None, "", "no such world folder or shipped world", hint)])
 
 
 class _Lines:
@@ -90,16 +87,6 @@ class _Lines:
 
             self._loc = Locator(self.text)
         return self._loc
-
-
-class _Raw:
-    __slots__ = ("path", "rel", "name", "text")
-
-    def __init__(self, path: Path, rel: str, name: str, text: str):
-        self.path = path
-        self.rel = rel
-        self.name = name  # relative to the world folder, as hashed
-        self.text = text
 
 
 class _File:
@@ -125,10 +112,7 @@ class _Loader(RoomReader):
         self.root = root
         self.use_cache = use_cache
         self.from_cache = False
-        self.real_root = root.resolve()
         self.problems: list[Problem] = []
-        self.hasher = hashlib.sha256()
-        self.size = 0
         self.files: dict[str, str] = {}
         # each distinct source is parsed once per load (the scope is fixed for a load, so this is
         # exact); a failure is kept too, and reported again at every place the source occurs
@@ -148,6 +132,9 @@ class _Loader(RoomReader):
         from .locate import keypath
 
         self.problems.append(Problem(rel, line, keypath(path), message, hint))
+        if len(self.problems) >= MAX_PROBLEMS:
+            self.problems.append(files.too_many(self.root, MAX_PROBLEMS))
+            raise WorldError(self.sorted_problems())
 
     def expr_problem(self, f: _File, path: tuple, err: ExprError) -> None:
         caret = ""
@@ -168,61 +155,30 @@ class _Loader(RoomReader):
         return sorted(self.problems, key=lambda p: (order.get(p.file, len(order)), p.file, p.line or 0))
 
     # -- reading
-    def read(self, path: Path) -> _Raw | None:
-        """Read, hash and decode one file; the TOML is parsed later (or taken from the cache)."""
-        rel = str(path)
-        try:
-            real = path.resolve()
-            if not real.is_relative_to(self.real_root):
-                self.problem(rel, (), "is a link to a file outside the world folder", "worlds may only read their own files")
-                return None
-            size = real.stat().st_size
-        except OSError as e:
-            self.problem(rel, (), f"cannot be read: {e.strerror or e}")
-            return None
-        if size > MAX_FILE_BYTES:
-            self.problem(rel, (), f"is {size:,} bytes; the limit is {MAX_FILE_BYTES:,}")
-            return None
-        try:
-            raw = real.read_bytes()
-        except OSError as e:
-            self.problem(rel, (), f"cannot be read: {e.strerror or e}")
-            return None
-        name = os.path.relpath(real, self.real_root)
-        self.hasher.update(name.encode() + b"\0" + raw + b"\0")
-        self.size += len(raw)
-        try:
-            text = raw.decode("utf-8")
-        except UnicodeDecodeError as e:
-            line = raw[: e.start].count(b"\n") + 1
-            self.problem(rel, (), f"is not valid UTF-8 (byte {e.start})", "save the file as UTF-8", line=line)
-            return None
-        self.files[rel] = text
-        return _Raw(path, rel, name, text)
-
-    def parse(self, r: _Raw, cached: dict | None) -> _File | None:
+    def parse(self, r: files.Raw, cached: dict | None) -> _File | None:
         if cached is not None:
             return _File(r.path, r.rel, r.name, r.text, cached[r.name])
-        rel, text = r.rel, r.text
-        try:
-            data = toml.loads(text)
-        except toml.TOMLDecodeError as e:
-            line = getattr(e, "lineno", None)
-            msg = getattr(e, "msg", None) or str(e)
-            if line is None:
-                m = re.search(r"line (\d+)", str(e))
-                line = int(m.group(1)) if m else None
-                msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
-            hint = ("a string is not closed on this line" if "'\\n'" in msg
-                    else "check quotes, brackets and '=' on this line")
-            self.problem(rel, (), f"TOML syntax error: {msg}", hint, line=line)
+        data, err = files.parse_toml(r.text)
+        if err is not None:
+            msg, hint, line = err
+            self.problem(r.rel, (), msg, hint, line=line)
             return None
-        except RecursionError:
-            self.problem(rel, (), "TOML nested too deeply to read")
-            return None
-        return _File(r.path, rel, r.name, text, data)
+        return _File(r.path, r.rel, r.name, r.text, data)
 
     # -- typed access
+    def check_id(self, f: _File, path: tuple, v: str | None, what: str) -> None:
+        """Report an id (of the world, an ending or a choice) that is empty, too long or not made of
+        letters, digits, '-' and '_'. None: missing or of the wrong type, already reported."""
+        if v is None:
+            return
+        hint = f"ids use letters, digits, '-' and '_', at most {MAX_ID} of them"
+        if not v:
+            self.problem(f, path, f"{what} is empty", hint)
+        elif len(v) > MAX_ID:
+            self.problem(f, path, f"{what} is {len(v):,} characters; the limit is {MAX_ID}", hint)
+        elif not ID.fullmatch(v):
+            self.problem(f, path, f"{what} {v!r} must use letters, digits, '-' and '_'", hint)
+
     def unknown_keys(self, f: _File, table: dict, allowed, path: tuple, what: str) -> None:
         for k in table:
             if k not in allowed:
@@ -273,7 +229,7 @@ class _Loader(RoomReader):
 
     def _parse(self, parse, compile_, src: str):
         try:
-            x = parse(src, self.scope)
+            x = parse(flat(src), self.scope)
             return (x, compile_(x))
         except (ExprError, RecursionError) as err:
             return err
@@ -302,13 +258,13 @@ class _Loader(RoomReader):
     # -- the world
     def run(self) -> World:
         root = self.root
-        wf_path = root / "world.toml"
-        if not wf_path.is_file():
-            raise WorldError([Problem(str(root), None, "", "has no world.toml", "a world folder holds world.toml and rooms/*.toml; `adventure new PATH` makes one")])
-        wraw = self.read(wf_path)
-        room_paths = sorted((root / "rooms").rglob("*.toml")) if (root / "rooms").is_dir() else []
-        room_raws = [r for r in (self.read(p) for p in room_paths) if r is not None]
-        self.content_hash = self.hasher.hexdigest()
+        reader = files.WorldReader(root, self.problems, MAX_PROBLEMS)
+        got = reader.read()
+        if got is None:
+            raise WorldError(self.sorted_problems())
+        wraw, room_raws = got
+        room_paths = reader.room_paths
+        self.files, self.size, self.content_hash = reader.files, reader.size, reader.content_hash
         raws = ([wraw] if wraw is not None else []) + room_raws
         # every file read: the parsed tables may come from the cache, keyed on the content hash
         cached = None
@@ -327,13 +283,13 @@ class _Loader(RoomReader):
 
         w = self.get(wf, data, "world", dict, (), required=True, default={})
         self.unknown_keys(wf, w, WORLD_KEYS, ("world",), "[world]")
-        wid = self.get(wf, w, "id", str, ("world",), required=True, default="")
-        if wid and not ID.match(wid):
-            self.problem(wf, ("world", "id"), f"id {wid!r} must use letters, digits, '-' and '_'")
-        title = self.get(wf, w, "title", str, ("world",), required=True, default="")
+        wid = self.get(wf, w, "id", str, ("world",), required=True, default=None)
+        self.check_id(wf, ("world", "id"), wid, "the world's id")
+        wid = wid or ""
+        title = one_line(self.get(wf, w, "title", str, ("world",), required=True, default=""))
         start = self.get(wf, w, "start", str, ("world",), required=True, default="")
-        author = self.get(wf, w, "author", str, ("world",), default="")
-        version = self.get(wf, w, "version", str, ("world",), default="")
+        author = one_line(self.get(wf, w, "author", str, ("world",), default=""))
+        version = one_line(self.get(wf, w, "version", str, ("world",), default=""))
         unavailable = self.get(wf, w, "unavailable", str, ("world",), default="hide")
         if unavailable not in ("hide", "grey"):
             self.problem(wf, ("world", "unavailable"), f"must be \"hide\" or \"grey\", not {unavailable!r}")
@@ -346,8 +302,8 @@ class _Loader(RoomReader):
         st = self.get(wf, data, "state", dict, (), default={})
         for name, spec in st.items():
             path = ("state", name)
-            if not NAME.match(name):
-                self.problem(wf, path, f"{name!r} is not a valid name", "names use lower-case letters, digits and '_', and start with a letter or '_'")
+            if not NAME.fullmatch(name) or len(name) > MAX_ID:
+                self.problem(wf, path, f"{name!r} is not a valid name", f"names use lower-case letters, digits and '_', start with a letter or '_', and have at most {MAX_ID} characters")
                 continue
             if name in KEYWORDS:
                 self.problem(wf, path, f"{name!r} is a word of the expression language", "choose another name")
@@ -388,14 +344,14 @@ class _Loader(RoomReader):
         raw_rooms: list[tuple[str, dict, _File]] = []
         seen: dict[str, _File] = {}
         if not room_paths:
-            self.problem(str(root / "rooms"), (), "no room files found", "put rooms in rooms/*.toml")
+            self.problem(files.display(root / "rooms"), (), "no room files found", "put rooms in rooms/*.toml")
         for rf in room_files:
             for rid, body in rf.data.items():
                 if not isinstance(body, dict):
-                    self.problem(rf, (rid,), f"expected a room table [{rid}], got {_type_name(body)}", "room files hold only [room] tables")
+                    self.problem(rf, (rid,), f"expected a room table [{escape_line(rid)}], got {_type_name(body)}", "room files hold only [room] tables")
                     continue
-                if not NAME.match(rid):
-                    self.problem(rf, (rid,), f"room id {rid!r} is not valid", "room ids use lower-case letters, digits and '_' (so visits.<room> can name them)")
+                if not NAME.fullmatch(rid) or len(rid) > MAX_ID:
+                    self.problem(rf, (rid,), f"room id {rid!r} is not valid", f"room ids use lower-case letters, digits and '_' (so visits.<room> can name them); the limit is {MAX_ID} characters")
                     continue
                 if rid in seen:
                     other = seen[rid]
@@ -413,7 +369,9 @@ class _Loader(RoomReader):
         self.room_key = {rid: rid for rid in room_index}
         self.scope = Scope({v.name: Var(v.index, v.type, v.lo, v.hi) for v in vars_}, room_index, {})
 
-        if start and start not in room_index:
+        if not start and "start" in w:
+            self.problem(wf, ("world", "start"), "the start room is empty", "name the room the game starts in")
+        elif start and start not in room_index:
             s = did_you_mean(start, room_index)
             self.problem(wf, ("world", "start"), f"start room {start!r} does not exist", self.room_hint(s, room_index))
 
@@ -431,15 +389,15 @@ class _Loader(RoomReader):
                 self.problem(wf, path, "expected a table [[ending]]")
                 continue
             self.unknown_keys(wf, e, ENDING_KEYS, path, "[[ending]]")
-            eid = self.get(wf, e, "id", str, path, required=True, default="")
-            if eid and not ID.match(eid):
-                self.problem(wf, path + ("id",), f"ending id {eid!r} must use letters, digits, '-' and '_'")
+            eid = self.get(wf, e, "id", str, path, required=True, default=None)
+            self.check_id(wf, path + ("id",), eid, "an ending's id")
+            eid = eid or ""
             if eid in ending_ids:
                 self.problem(wf, path + ("id",), f"ending id {eid!r} is used twice")
             ending_ids.add(eid)
-            etitle = self.get(wf, e, "title", str, path, required=True, default="")
+            etitle = one_line(self.get(wf, e, "title", str, path, required=True, default=""))
             etext = self.text(wf, e, "text", path, required=True)
-            src = self.get(wf, e, "when", str, path)
+            src = flat(self.get(wf, e, "when", str, path))
             node = test = None
             last = i == len(raw_endings) - 1
             if src is not None:

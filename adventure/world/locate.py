@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import re
 
+from ..core.text import escape_line
+
 _BARE = r"[A-Za-z0-9_-]+"
 _QUOTED = r'"(?:[^"\\]|\\.)*"|\'[^\']*\''
 _KEYPART = rf"(?:{_BARE}|{_QUOTED})"
@@ -71,11 +73,12 @@ class Locator:
 
 
 def keypath(path: tuple) -> str:
-    """("zoom", "choice", 2, "go") -> "zoom.choice[2].go"."""
+    """("zoom", "choice", 2, "go") -> "zoom.choice[2].go", one line: a key holding a line break
+    or a control character shows it as an escape (`\\n`, `\\x1b`)."""
     out = ""
     for p in path:
         if isinstance(p, int):
             out += f"[{p}]"
         else:
-            out += ("." if out else "") + p
+            out += ("." if out else "") + escape_line(p)
     return out

@@ -14,19 +14,22 @@ import re
 from ..core.model import Choice, Room, TextIf
 from ..core.record import LazyLine
 from ..core.suggest import did_you_mean
-from ..core.text import Template
+from ..core.text import Template, one_line
 
-__all__ = ["RoomReader", "ROOM_KEYS", "TEXT_IF_KEYS", "CHOICE_KEYS", "ID", "MAX_TEXT", "type_name"]
+__all__ = ["RoomReader", "ROOM_KEYS", "TEXT_IF_KEYS", "CHOICE_KEYS", "ID", "MAX_ID", "MAX_TEXT", "type_name", "flat"]
 
 MAX_TEXT = 100_000
-ID = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_-]*$")
+MAX_ID = 64  # characters in an id or a name (a world's id names its saves folder)
+# fullmatch: `$` would let a trailing newline through
+ID = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_-]*")
 ROOM_KEYS = ("title", "text", "text_if", "choice", "split")
 TEXT_IF_KEYS = ("if", "text")
 CHOICE_KEYS = ("id", "say", "if", "show", "once", "do", "reply", "go", "end")
 _ROOM_KEYS = frozenset(ROOM_KEYS)
 _TEXT_IF_KEYS = frozenset(TEXT_IF_KEYS)
 _CHOICE_KEYS = frozenset(CHOICE_KEYS)
-_ID_MATCH = ID.match
+_ID_MATCH = ID.fullmatch
+_SPACES = {9: 32, 10: 32, 11: 32, 12: 32, 13: 32}
 
 
 def type_name(v) -> str:
@@ -41,6 +44,14 @@ def type_name(v) -> str:
     if isinstance(v, dict):
         return "a table"
     return type(v).__name__
+
+
+def flat(src: str | None) -> str | None:
+    """An expression's source on one line: each line break or tab a space (the parser reads them
+    as spaces; columns stay where they were), so a source quoted in a message is one line."""
+    if src is None or src.isprintable():
+        return src
+    return src.translate(_SPACES)
 
 
 def _short_str(v) -> bool:
@@ -59,6 +70,7 @@ class RoomReader:
         title = get("title")
         if not _short_str(title):
             title = self.get(rf, body, "title", str, path, required=True, default="")
+        title = one_line(title)
         text = self._template(get("text"))
         if text is None:
             text = self.text(rf, body, "text", path, required=True)
@@ -76,6 +88,7 @@ class RoomReader:
             src = t.get("if")
             if not _short_str(src):
                 src = self.get(rf, t, "if", str, tp, required=True)
+            src = flat(src)
             tt = self._template(t.get("text"))
             if tt is None:
                 tt = self.text(rf, t, "text", tp, required=True)
@@ -120,10 +133,10 @@ class RoomReader:
             self.unknown_keys(rf, c, CHOICE_KEYS, cp, "a choice")
         get = c.get
         cid = get("id")
-        if not (_short_str(cid) and _ID_MATCH(cid)):
-            cid = self.get(rf, c, "id", str, cp, required=True, default="")
-            if cid and not ID.match(cid):
-                self.problem(rf, cp + ("id",), f"choice id {cid!r} must use letters, digits, '-' and '_'")
+        if not (type(cid) is str and len(cid) <= MAX_ID and _ID_MATCH(cid)):
+            cid = self.get(rf, c, "id", str, cp, required=True, default=None)
+            self.check_id(rf, cp + ("id",), cid, "a choice's id")
+            cid = cid or ""
         say = get("say")
         say = self._texts.get(say) if type(say) is str else None  # the common case: a text seen before
         if say is None or say.__class__ is not Template:
@@ -134,6 +147,7 @@ class RoomReader:
         node = test = None
         if src is not None:
             if _short_str(src):
+                src = flat(src)
                 node, test = self.condition(rf, src, cp + ("if",))
             else:
                 src = self.get(rf, c, "if", str, cp)

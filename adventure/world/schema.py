@@ -40,8 +40,10 @@ WORLD_FILE_KEYS = ("world", "state", "ending")
 _TEXT = {"type": "string", "maxLength": loader.MAX_TEXT}
 _COND = {"type": "string", "minLength": 1, "maxLength": MAX_LEN}
 _SHOW = {"type": "string", "enum": ["hide", "grey"]}
-_ID = {"type": "string", "pattern": loader.ID.pattern}
-_NAME_PATTERN = loader.NAME.pattern
+# JSON Schema patterns match anywhere in a string (and ECMA's `$` only at its very end)
+_ID = {"type": "string", "pattern": f"^{loader.ID.pattern}$", "minLength": 1, "maxLength": loader.MAX_ID}
+_NAME_PATTERN = f"^{loader.NAME.pattern}$"
+_NAME = {"type": "string", "pattern": _NAME_PATTERN, "maxLength": loader.MAX_ID}
 
 
 def _d(schema: dict, text: str) -> dict:
@@ -52,7 +54,7 @@ def _d(schema: dict, text: str) -> dict:
 WORLD = {
     "id": (_d(_ID, "Stable identifier of the world (letters, digits, '-', '_'), recorded in saves and replays."), True),
     "title": (_d({"type": "string"}, "Shown when the game starts."), True),
-    "start": (_d({"type": "string", "pattern": _NAME_PATTERN}, "Id of the room the game starts in."), True),
+    "start": (_d(_NAME, "Id of the room the game starts in."), True),
     "author": (_d({"type": "string"}, "Shown under the title."), False),
     "intro": (_d(_TEXT, "Text shown once, before the first room. {name} shows a flag or counter."), False),
     "unavailable": (_d(_SHOW, "What a player sees of a choice whose `if` is false: nothing (\"hide\", the default) "
@@ -92,7 +94,7 @@ CHOICE = {
                            "`name -= expr`.",
             "anyOf": [_COND, {"type": "array", "items": _COND}]}, False),
     "reply": (_d(_TEXT, "Shown after the effects are applied."), False),
-    "go": (_d({"type": "string", "pattern": _NAME_PATTERN},
+    "go": (_d(_NAME,
               "Room to move to. Without `go` or `end` the player stays where they are."), False),
     "end": ({"description": "true: end the game with the first ending whose `when` holds; a string: the id of "
                             "the ending to reach. Not together with `go`.",

@@ -14,11 +14,6 @@ from __future__ import annotations
 
 from pathlib import Path
 
-try:
-    import tomli as toml
-except ImportError:  # pragma: no cover
-    import tomllib as toml
-
 from ..core.record import Record
 from ..core.engine import start, step
 from ..core.errors import ChoiceError, Problem, WorldError
@@ -26,6 +21,8 @@ from .locate import Locator
 from ..core.model import World
 from ..core.narration import event_blocks
 from ..core.suggest import did_you_mean
+from ..core.text import escape_line, one_line
+from . import files
 
 KEYS = ("name", "seed", "moves", "expect")
 EXPECT_KEYS = ("ending", "room", "state", "text")
@@ -38,20 +35,37 @@ class Walkthrough(Record):
     __slots__ = _fields = ("path", "name", "seed", "moves", "ending", "room", "state", "text")
 
 
+MAX_BYTES = 1024 * 1024  # a walkthrough file
+MAX_PARSE_BYTES = 64 * 1024 * 1024  # what the TOML parser may need for one (files.parse_cost)
+
+
 def load_walkthrough(path: Path, world: World) -> Walkthrough:
-    rel = str(path)
+    rel = escape_line(str(path))
     try:
-        src = path.read_text("utf-8")
-        doc = toml.loads(src)
-    except (OSError, UnicodeDecodeError) as e:
-        raise WorldError([Problem(rel, None, "", f"cannot be read: {e}")]) from None
-    except toml.TOMLDecodeError as e:
-        raise WorldError([Problem(rel, getattr(e, "lineno", None), "", f"TOML syntax error: {getattr(e, 'msg', e)}")]) from None
+        raw = files.read_regular(path, MAX_BYTES)
+    except files.FileProblem as e:
+        raise WorldError([Problem(rel, None, "", e.message, e.hint)]) from None
+    try:
+        src = raw.decode("utf-8")
+    except UnicodeDecodeError as e:
+        raise WorldError([Problem(rel, raw[: e.start].count(b"\n") + 1, "", f"is not valid UTF-8 (byte {e.start})",
+                                  "save the file as UTF-8")]) from None
+    line = files.long_key(raw)
+    if line is not None:
+        raise WorldError([Problem(rel, line, "", f"has a key of more than {files.MAX_KEY_PARTS} dotted parts",
+                                  "a walkthrough's keys are name, seed, moves and expect")])
+    if files.parse_cost(raw) > MAX_PARSE_BYTES:
+        raise WorldError([Problem(rel, None, "", "is too dense to parse safely",
+                                  "a walkthrough is a list of moves and a few expectations; see docs/security.md")])
+    doc, err = files.parse_toml(src)
+    if err is not None:
+        msg, hint, line = err
+        raise WorldError([Problem(rel, line, "", msg, hint)])
     loc = Locator(src)
     probs = []
 
     def bad(key_path, msg, hint=""):
-        probs.append(Problem(rel, loc.line(key_path), ".".join(key_path), msg, hint))
+        probs.append(Problem(rel, loc.line(key_path), escape_line(".".join(key_path)), msg, hint))
 
     for k in doc:
         if k not in KEYS:
@@ -101,7 +115,7 @@ def load_walkthrough(path: Path, world: World) -> Walkthrough:
         text = []
     if probs:
         raise WorldError(probs)
-    return Walkthrough(rel, str(doc.get("name", path.stem)), seed, tuple(moves), ending, room, dict(state), tuple(text))
+    return Walkthrough(rel, one_line(str(doc.get("name", escape_line(path.stem)))), seed, tuple(moves), ending, room, dict(state), tuple(text))
 
 
 def run_walkthrough(world: World, wt: Walkthrough) -> list[str]:
