@@ -8,7 +8,6 @@ import resource
 import subprocess
 import sys
 
-import pytest
 
 from conftest import ROOT, quick_and_full
 
@@ -49,9 +48,8 @@ def test_mutated_serve_requests_get_json_answers(examples):
         assert counts.get("ok") and counts.get("parse_error") and counts.get("invalid_params")
 
 
-@pytest.mark.xfail(strict=True, reason="play/game.py set_state compares a non-integer 'version' with 2; "
-                                       "tests/fuzzing.py knows it (known_bug): drop both when fixed")
-def test_known_bug_set_state_with_a_version_that_is_not_a_number():
+def test_set_state_with_a_version_that_is_not_a_number_is_bad_state():
+    """Found by the serve fuzzer (an internal_error then); play/savedoc.py checks it now."""
     from adventure.api.serve import Server
 
     s = Server("tutorial")
