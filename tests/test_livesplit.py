@@ -521,6 +521,48 @@ def test_the_command_with_livesplit_closed_warns_once_and_the_run_verifies(tmp_p
     assert any(verify_replay(p, __import__("adventure").load_world("tutorial")).ok for p in replays)
 
 
+def test_the_command_serves_livesplit_one(tmp_path):
+    """`--livesplit-ws :0` (a free port): the address is shown at the start, a WebSocket client
+    connects before the first move and gets the run as it is played."""
+    import queue
+
+    proc = subprocess.Popen([sys.executable, "-m", "adventure", "play", "tutorial", "--speedrun", "--plain",
+                             "--saves", str(tmp_path), "--livesplit-ws", ":0"], stdin=subprocess.PIPE,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=str(ROOT),
+                            env=dict(os.environ, PYTHONPATH=str(ROOT), COLUMNS="100"))
+    lines: queue.Queue = queue.Queue()
+    reader = threading.Thread(target=lambda: [lines.put(ln) for ln in proc.stdout] + [lines.put(None)], daemon=True)
+    reader.start()
+    try:
+        url = None
+        while url is None:
+            line = lines.get(timeout=WAIT)
+            assert line is not None, proc.stderr.read()
+            if "connect to server ws://" in line:
+                url = line.split("connect to server ")[1].strip()
+        host, port = url[len("ws://"):].rsplit(":", 1)
+        assert host == "127.0.0.1" and int(port) > 0
+        client = WsClient(int(port))
+        assert client.status.startswith("HTTP/1.1 101")
+        proc.stdin.write("\n".join(BEACON) + "\n")
+        proc.stdin.close()
+        got, code = client.texts_until_close()
+        client.sock.close()
+        assert proc.wait(WAIT) == 0
+    finally:
+        if proc.poll() is None:
+            proc.kill()
+            proc.wait(WAIT)
+        reader.join(WAIT)
+    out = []
+    while not lines.empty():
+        out.append(lines.get())
+    assert any("LiveSplit One connected (127.0.0.1:" in (ln or "") for ln in out)
+    assert got[:2] == ['{"command":"reset"}', '{"command":"start"}'] and code[:2] == (1001).to_bytes(2, "big")
+    want, _ = replay_split_times(next(tmp_path.rglob("*.jsonl")))
+    assert as_livesplit_sees_it(lso_as_steps(got)) == want and len(want) == 3
+
+
 @pytest.mark.parametrize("args,expect", [
     (["--livesplit"], "--livesplit times a speedrun: add --speedrun"),
     (["--livesplit-ws", ":0"], "--livesplit-ws times a speedrun: add --speedrun"),
