@@ -264,7 +264,10 @@ def test_a_stuck_livesplit_never_holds_up_the_run(tutorial, tmp_path, monkeypatc
     held, release = threading.Event(), threading.Event()
     real = link._sock.sendall
 
+    senders = set()
+
     def stuck(data):
+        senders.add(threading.current_thread().name)
         held.set()
         release.wait(WAIT)
         return real(data)
@@ -279,6 +282,7 @@ def test_a_stuck_livesplit_never_holds_up_the_run(tutorial, tmp_path, monkeypatc
     release.set()
     link.close(WAIT)
     server.stop()
+    assert senders == {"livesplit-tcp"}  # never the player's thread
     assert as_livesplit_sees_it(server.conns[0]) == ["0:00:01.500", "0:00:03.000", "0:00:06.000"]
 
 
@@ -467,6 +471,30 @@ def test_what_is_not_a_websocket_handshake_gets_a_readable_answer_and_the_run_go
     play(s, clock, BEACON)
     ws.close(WAIT)
     assert s.finished and verify_replay(s.last_replay, tutorial).ok
+
+
+def test_the_websocket_server_is_bounded(monkeypatch):
+    """A client that never finishes its handshake is closed; one over the limit is refused; a
+    frame over 64 KiB is refused with 1009."""
+    monkeypatch.setattr(ls, "HANDSHAKE_TIMEOUT", 0.2)
+    ws = ls.LiveSplitOneServer(ls.Address("127.0.0.1", 0), max_clients=2)
+    try:
+        idle = socket.create_connection(("127.0.0.1", ws.address.port), timeout=WAIT)
+        assert idle.recv(1) == b""  # closed by the server, not by the timeout of this recv
+        idle.close()
+        big = WsClient(ws.address.port)
+        other = WsClient(ws.address.port)
+        eventually(lambda: len(ws.clients) == 2, "two clients")
+        with socket.create_connection(("127.0.0.1", ws.address.port), timeout=WAIT) as third:
+            assert third.recv(1) == b""  # the third is refused
+        big.sock.sendall(bytes([0x82, 0x80 | 127]) + (1 << 20).to_bytes(8, "big") + os.urandom(4))
+        op, payload = big.recv()
+        assert op == 0x8 and payload == (1009).to_bytes(2, "big")
+        big.sock.close()
+        other.sock.close()
+    finally:
+        ws.close(WAIT)
+    assert not ws._thread.is_alive()
 
 
 def test_a_websocket_port_in_use_gives_one_warning_and_the_run_goes_on(tutorial, tmp_path):

@@ -172,6 +172,8 @@ class _Link:
     """A queue of messages and a thread that sends them. The session's thread only calls
     `event`, `notes` and `status`, which never block."""
 
+    dialect = "livesplit"  # or "lso": see `commands`
+
     def __init__(self):
         self._queue: queue.SimpleQueue = queue.SimpleQueue()
         self._notes: list[tuple[str, str]] = []
@@ -191,8 +193,6 @@ class _Link:
 
     def status(self) -> str:
         return ""
-
-    dialect = "livesplit"
 
     def event(self, kind: str, t: float = 0.0) -> None:
         self._queue.put((kind, commands(kind, t, self.dialect)))
@@ -315,7 +315,7 @@ class LiveSplitClient(_Link):
 class _Client:
     """One WebSocket connection to our server."""
 
-    __slots__ = ("sock", "peer", "inbuf", "out", "open", "closing", "since")
+    __slots__ = ("sock", "peer", "inbuf", "out", "open", "closing", "deadline")
 
     def __init__(self, sock: socket.socket, peer: str):
         self.sock, self.peer = sock, peer
@@ -323,7 +323,12 @@ class _Client:
         self.out = bytearray()
         self.open = False  # the handshake is done
         self.closing = False  # close once `out` is sent
-        self.since = time.monotonic()
+        self.deadline: float | None = time.monotonic() + HANDSHAKE_TIMEOUT  # to finish the handshake
+
+    def close_soon(self) -> None:
+        """Close once what is pending is sent, or in a few seconds if it is not read."""
+        self.closing = True
+        self.deadline = time.monotonic() + HANDSHAKE_TIMEOUT
 
 
 def frame(payload: bytes, opcode: int = 0x1) -> bytes:
@@ -425,10 +430,10 @@ class LiveSplitOneServer(_Link):
                     for c in self.clients:
                         if c.open:
                             c.out += frame(b"\x03\xe9", 0x8)  # close, 1001: going away
-                        c.closing = True
+                        c.close_soon()
                 now = time.monotonic()
                 for c in list(self.clients):
-                    if not c.open and now - c.since > HANDSHAKE_TIMEOUT:
+                    if c.deadline is not None and now > c.deadline:
                         self._drop(c, None)
                     elif len(c.out) > MAX_PENDING:
                         self._drop(c, "it did not keep up")
@@ -533,7 +538,7 @@ class LiveSplitOneServer(_Link):
         if end < 0:
             if len(c.inbuf) > 8192:
                 c.out += _http("431 Request Header Fields Too Large", "request too large\n")
-                c.closing = True
+                c.close_soon()
             return
         head = bytes(c.inbuf[:end]).decode("latin-1")
         del c.inbuf[: end + 4]
@@ -551,15 +556,15 @@ class LiveSplitOneServer(_Link):
         if not lines[0].startswith("GET ") or "websocket" not in headers.get("upgrade", "").lower() or not ok_key:
             c.out += _http("400 Bad Request", "This is adventure's timer server for LiveSplit One: in LiveSplit "
                                               f"One's Settings, connect to server ws://{headers.get('host', '')}\n")
-            c.closing = True
+            c.close_soon()
             return
         if headers.get("sec-websocket-version", "13") != "13":
             c.out += _http("426 Upgrade Required", "WebSocket version 13 only\n", "Sec-WebSocket-Version: 13\r\n")
-            c.closing = True
+            c.close_soon()
             return
         c.out += (b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
                   b"Sec-WebSocket-Accept: " + accept_key(key).encode("ascii") + b"\r\n\r\n")
-        c.open = True
+        c.open, c.deadline = True, None
         c.out += b"".join(self.history)  # the run so far
         self.note("info", f"LiveSplit One connected ({c.peer}).")
 
@@ -582,7 +587,7 @@ class LiveSplitOneServer(_Link):
             if not masked or n > MAX_FRAME or b0 & 0x70:
                 # clients must mask their frames (RFC 6455, 5.1); no extension was agreed
                 c.out += frame((1002 if n <= MAX_FRAME else 1009).to_bytes(2, "big"), 0x8)
-                c.closing = True
+                c.close_soon()
                 del buf[:]
                 return
             if len(buf) < pos + 4 + n:
@@ -594,7 +599,7 @@ class LiveSplitOneServer(_Link):
                 c.out += frame(payload[:125], 0xA)
             elif opcode == 0x8:  # close: answer with its code, then close
                 c.out += frame(payload[:2], 0x8)
-                c.closing = True
+                c.close_soon()
                 self.note("error", f"LiveSplit One ({c.peer}) disconnected. The run goes on; it can connect "
                                    "again at any time.")
                 c.open = False  # said once
