@@ -61,8 +61,10 @@ def xml_ok(text: str) -> bool:
 
 
 def segments(doc):
-    return [(s.findtext("Name"), s.findtext("SplitTimes/SplitTime/RealTime"), s.findtext("SplitTimes/SplitTime/GameTime"),
-             s.findtext("BestSegmentTime/GameTime")) for s in doc.iter("Segment")]
+    """(name, PB real time, PB game time, gold) of each segment."""
+    return [(s.findtext("Name"), s.findtext("SplitTimes/SplitTime/RealTime"),
+             s.findtext("SplitTimes/SplitTime/GameTime"), s.findtext("BestSegmentTime/GameTime"))
+            for s in doc.iter("Segment")]
 
 
 def test_the_tutorial_pb_as_livesplit_reads_it(tutorial, tmp_path):
