@@ -5,8 +5,8 @@ Unfinished replays (abandoned or interrupted runs) are listed apart, with their 
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
-from xml.sax.saxutils import escape
 
 from ..core.record import Record
 from ..core.errors import ReplayError
@@ -95,29 +95,59 @@ def golds(runs: list[Run], category: str) -> dict[str, float]:
 
 
 def _lss_time(t: float) -> str:
-    h, rem = divmod(t, 3600)
-    m, s = divmod(rem, 60)
-    return f"{int(h):02d}:{int(m):02d}:{s:010.7f}"
+    """A time as LiveSplit writes one (.NET's TimeSpan: [d.]hh:mm:ss.fffffff), from whole ticks of
+    100 ns, so that no rounding can give 60 seconds."""
+    ticks = round(max(0.0, float(t)) * 10_000_000)
+    s, frac = divmod(ticks, 10_000_000)
+    m, s = divmod(s, 60)
+    h, m = divmod(m, 60)
+    d, h = divmod(h, 24)
+    return (f"{d}." if d else "") + f"{h:02d}:{m:02d}:{s:02d}.{frac:07d}"
+
+
+# what XML 1.0 cannot hold at all, not even as a character reference: C0 controls but tab, line
+# feed and carriage return; surrogates; U+FFFE and U+FFFF
+_NOT_XML = re.compile("[^\t\n\r\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+
+
+def xml_text(s: object, limit: int = 300) -> str:
+    """A title or a name for the .lss file: as `shown` prints it (control and bidirectional
+    characters removed, line breaks as \\n), and without what XML 1.0 forbids. Markup characters
+    (<, &, quotes) are left to ElementTree, which escapes them."""
+    return _NOT_XML.sub("", shown(s, limit))
 
 
 def livesplit(world: World, category: str, pb: Run, gold: dict[str, float], attempts: int) -> str:
-    """A LiveSplit .lss document for one category: segments from the PB's splits."""
-    segs = []
+    """A LiveSplit .lss document for one category: segments from the PB's splits. Built with
+    ElementTree, so it is well-formed whatever the titles hold."""
+    import xml.etree.ElementTree as ET
+
+    def sub(parent, tag: str, text: str | None = None, **attrs):
+        e = ET.SubElement(parent, tag, attrs)
+        e.text = text
+        return e
+
+    run = ET.Element("Run", {"version": "1.7.0"})
+    sub(run, "GameIcon")
+    sub(run, "GameName", xml_text(world.title))
+    sub(run, "CategoryName", xml_text(category))
+    meta = sub(run, "Metadata")
+    sub(meta, "Run", id="")
+    sub(meta, "Platform", "adventure", usesEmulator="False")
+    sub(meta, "Variables")
+    sub(run, "Offset", "00:00:00")
+    sub(run, "AttemptCount", str(int(attempts)))
+    sub(run, "AttemptHistory")
+    segments = sub(run, "Segments")
     for name, tg, tr in pb.splits:
-        label = shown(split_label(world, name))
-        best = gold.get(name, 0.0)
-        segs.append(
-            "    <Segment>\n"
-            f"      <Name>{escape(label)}</Name>\n"
-            "      <Icon />\n"
-            f"      <SplitTimes><SplitTime name=\"Personal Best\"><RealTime>{_lss_time(tr)}</RealTime>"
-            f"<GameTime>{_lss_time(tg)}</GameTime></SplitTime></SplitTimes>\n"
-            f"      <BestSegmentTime><GameTime>{_lss_time(best)}</GameTime></BestSegmentTime>\n"
-            "      <SegmentHistory />\n"
-            "    </Segment>")
-    return (
-        '<?xml version="1.0" encoding="UTF-8"?>\n<Run version="1.7.0">\n  <GameIcon />\n'
-        f"  <GameName>{escape(shown(world.title))}</GameName>\n  <CategoryName>{escape(shown(category))}</CategoryName>\n"
-        "  <Metadata><Run id=\"\" /><Platform usesEmulator=\"False\">adventure</Platform><Variables /></Metadata>\n"
-        f"  <Offset>00:00:00</Offset>\n  <AttemptCount>{attempts}</AttemptCount>\n  <AttemptHistory />\n"
-        "  <Segments>\n" + "\n".join(segs) + "\n  </Segments>\n  <AutoSplitterSettings />\n</Run>\n")
+        seg = sub(segments, "Segment")
+        sub(seg, "Name", xml_text(split_label(world, name)))
+        sub(seg, "Icon")
+        pb_time = sub(sub(seg, "SplitTimes"), "SplitTime", name="Personal Best")
+        sub(pb_time, "RealTime", _lss_time(tr))
+        sub(pb_time, "GameTime", _lss_time(tg))
+        sub(sub(seg, "BestSegmentTime"), "GameTime", _lss_time(gold.get(name, 0.0)))
+        sub(seg, "SegmentHistory")
+    sub(run, "AutoSplitterSettings")
+    ET.indent(run, space="  ")
+    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(run, encoding="unicode") + "\n"

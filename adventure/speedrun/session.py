@@ -47,9 +47,15 @@ class SpeedrunSession(Session):
     The replay file appears with the run's first move (a run abandoned before it leaves nothing),
     but the saves folder is tried when the run starts: if it cannot be written (full, read-only,
     not a folder) the constructor raises ReplayError naming it, before anything is played. If
-    writing fails later, the player is told that the run is no longer recorded and plays on."""
+    writing fails later, the player is told that the run is no longer recorded and plays on.
 
-    def __init__(self, world: World, saves_root: Path, seed: int = 0, category: str = "any", clock=time.monotonic):
+    `link`, if given, is told about the run as it happens (speedrun.livesplit: LiveSplit and
+    LiveSplit One): `link.event(kind, t)` with kind "start" (a new run), "prompt" and "unprompt"
+    (the in-game clock starts and stops, at `t`) and "split" (at in-game time `t`); its
+    `notes()` are shown to the player and its `status()` on the toolbar. It never blocks."""
+
+    def __init__(self, world: World, saves_root: Path, seed: int = 0, category: str = "any", clock=time.monotonic,
+                 link=None):
         super().__init__(world, saves_root, seed, autosave=False)
         self.category = parse_category(world, category)
         self.clock = clock
@@ -57,11 +63,14 @@ class SpeedrunSession(Session):
         self.writer: ReplayWriter | None = None
         self.last_replay: Path | None = None
         self.not_recorded: str | None = None
+        self.link = None
         try:
             self.new_run()
         except ReplayError as e:
             raise ReplayError(f"{e}; nothing was played. Give a folder you can write with --saves DIR "
                               "(or free some space) and start again") from None
+        self.link = link
+        self._live("start")
 
     # -- the run
     def new_run(self) -> None:
@@ -72,6 +81,7 @@ class SpeedrunSession(Session):
         self.writer = None
         self.game.restart()
         self.t0 = self.clock()
+        self._live("start")
         self.game_time = 0.0
         self._prompt_at: float | None = None
         self.practice = False
@@ -108,14 +118,24 @@ class SpeedrunSession(Session):
             return [("error", f"{e}. This run is NOT being recorded from here on: play on for practice, "
                               "or free some space (or use --saves DIR) and :restart for a recorded run.")]
 
+    def _live(self, kind: str, t: float = 0.0) -> None:
+        if self.link is not None:
+            self.link.event(kind, t)
+
+    def link_notes(self) -> list[Block]:
+        """What the live timers have to say (connected, lost...), one block a note."""
+        return [] if self.link is None else [(style, text) for style, text in self.link.notes()]
+
     def prompt_started(self) -> None:
         if self.finished is None:
             self._prompt_at = self.clock()
+            self._live("prompt", self.game_time)
 
     def prompt_ended(self) -> None:
         if self._prompt_at is not None:
             self.game_time += self.clock() - self._prompt_at
             self._prompt_at = None
+            self._live("unprompt", self.game_time)
 
     def t_game(self) -> float:
         if self.finished:
@@ -130,16 +150,21 @@ class SpeedrunSession(Session):
         flag = "  PRACTICE" if self.practice else ""
         done = "  FINISHED" if self.finished else ""
         off = "  NOT RECORDED" if self.writer is None and not self.finished else ""
+        live = self.link.status() if self.link is not None else ""
         return (f"{self.category}  moves {self.moves}  "
-                f"IGT {fmt_time(self.t_game())}  RTA {fmt_time(self.t_real())}{flag}{done}{off}")
+                f"IGT {fmt_time(self.t_game())}  RTA {fmt_time(self.t_real())}{flag}{done}{off}{live}")
 
     # -- what is shown: brief mode (a room's text only on its first entry in the run)
     def opening(self, resume: bool = False) -> list[Block]:
         return [("info", f"Speedrun: {self.category}. The clock runs while you are at the prompt. "
-                         ":restart starts a new run.")] + super().opening(False)
+                         ":restart starts a new run.")] + self.link_notes() + super().opening(False)
 
     # -- input
     def handle(self, line: str) -> list[Block]:
+        out = self._handle(line)
+        return out + self.link_notes() if self.link is not None else out
+
+    def _handle(self, line: str) -> list[Block]:
         line = line.strip()
         if not line:
             return []
@@ -180,8 +205,12 @@ class SpeedrunSession(Session):
         out = self._record("move", cid, self.game.state.hash(), tg, tr)
         names, self._first = self.splits.take(events)
         for name in names:
-            out += self._record("split", name, tg, tr)
+            out += self._split(name, tg, tr)
         return out
+
+    def _split(self, name: str, tg: float, tr: float) -> list[Block]:
+        self._live("split", tg)
+        return self._record("split", name, tg, tr)
 
     def _ending(self, tg: float, tr: float) -> list[Block]:
         """The game has reached an ending: the next one of the `all` category, or the end of the run."""
@@ -222,7 +251,7 @@ class SpeedrunSession(Session):
                 self.moves += 1
                 rec += self._record("move", m, state.hash(), tg, tr)
                 for split in self.splits.take(o.events)[0]:
-                    rec += self._record("split", split, tg, tr)
+                    rec += self._split(split, tg, tr)
             if self.game.over:
                 return out + rec + self._ending(tg, tr)
         return out + rec
