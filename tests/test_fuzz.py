@@ -8,7 +8,6 @@ import resource
 import subprocess
 import sys
 
-
 from conftest import ROOT, quick_and_full
 
 MB = 1024 * 1024
