@@ -39,6 +39,7 @@ __all__ = ["Verdict", "Analysis", "analyse", "items", "item_name"]
 SEED_TRIES = 200
 EXACT_FIRST = 50_000  # states the first exact exploration may use before the witness search
 FIRST_PASS = 2_000  # expansions per item in the witness search's first pass
+MAX_OUTCOMES = 10_000  # dice outcomes of one move the exploration over every outcome may enumerate
 
 
 class Verdict(Record):
@@ -121,6 +122,7 @@ class Analysis:
         self.seconds = 0.0
         self.stages: dict = {}
         self.seed = 0
+        self.notes: list[str] = []
 
     @property
     def complete(self) -> bool:
@@ -138,7 +140,7 @@ class Analysis:
     def summary(self) -> dict:
         c = self.counts()
         return {"complete": self.complete, "exact": self.exact, "seconds": round(self.seconds, 3),
-                "stages": {k: round(v, 3) for k, v in self.stages.items()}, **c,
+                "stages": {k: round(v, 3) for k, v in self.stages.items()}, **c, "notes": list(self.notes),
                 "witness_states": len(self.witnesses.parent) if self.witnesses is not None else 0}
 
 
@@ -204,6 +206,32 @@ def _seed_for(world: World, item, route, seed: int | None, dice: bool):
     return None
 
 
+def _outcomes(world: World, node, box) -> int:
+    """How many dice outcomes an expression rolls, at most (the product over its random() calls,
+    with their bounds as wide as the declared state allows)."""
+    n = 1
+    if node.op == "call" and node.value == "random":
+        a, b = (eval_interval(x, box) for x in node.args)
+        n = max(a[1], b[1]) - min(a[0], b[0]) + 1
+    for x in node.args:
+        n *= _outcomes(world, x, box)
+    return n
+
+
+def dice_outcomes(world: World) -> int:
+    """The most dice outcomes one move can branch into (1 without dice): what the exploration over
+    every outcome (seed None) enumerates per move."""
+    box = declared_box(world)
+    most = 1
+    for r in world.rooms.values():
+        for c in r.choices:
+            n = 1
+            for e in c.effects:
+                n *= _outcomes(world, e.value, box)
+            most = max(most, n)
+    return most
+
+
 def analyse(world: World, *, seed: int | None = None, max_states: int = 500_000,
             max_seconds: float | None = 60.0) -> Analysis:
     """Verdicts for every item (see the module docstring). `seed`: explore the games of that seed
@@ -255,9 +283,16 @@ def analyse(world: World, *, seed: int | None = None, max_states: int = 500_000,
                 verdicts[it] = Verdict(it[0], item_name(it), "unreachable", by="exploration",
                                        why="no state of the finished exploration reaches it")
 
-    # 2. the exact exploration, within part of the budget
+    # 2. the exact exploration, within part of the budget; over every dice outcome it branches
+    # into each roll, so a move with more than MAX_OUTCOMES outcomes would take one state's
+    # expansion past any budget: then it only starts (and says why)
     t1 = time.monotonic()
     first = min(max_states, EXACT_FIRST)
+    skip = seed is None and dice and dice_outcomes(world) > MAX_OUTCOMES
+    if skip:
+        first = 0
+        an.notes.append(f"the exact exploration was skipped: one move can roll {dice_outcomes(world):,} dice "
+                        f"outcomes (more than {MAX_OUTCOMES:,}); the witness search follows seed {an.seed}")
     budget = left()
     ex = an.exploration = explore(world, seed=seed, max_states=first,
                                   max_seconds=None if budget is None else budget * 0.3)
@@ -272,12 +307,13 @@ def analyse(world: World, *, seed: int | None = None, max_states: int = 500_000,
         W = an.witnesses = Witnesses(world, search_seed)
         open_ = [it for it in every if it not in verdicts]
         spent = 0
-        for cap in (FIRST_PASS, max(FIRST_PASS, max_states // 4)):
+        limit = max_states
+        for cap in (FIRST_PASS, max(FIRST_PASS, limit // 4)):
             for it in reversed(open_):
-                if it in W.found or spent >= max_states or (deadline is not None and time.monotonic() > deadline):
+                if it in W.found or spent >= limit or (deadline is not None and time.monotonic() > deadline):
                     continue
                 before = W.expanded
-                W.seek(it, min(cap, max_states - spent), deadline)
+                W.seek(it, min(cap, limit - spent), deadline)
                 spent += W.expanded - before
             open_ = [it for it in open_ if it not in W.found]
         for it in every:
@@ -288,7 +324,7 @@ def analyse(world: World, *, seed: int | None = None, max_states: int = 500_000,
                 verdicts[it] = Verdict(it[0], item_name(it), "reachable", tuple(route), search_seed, "search")
         an.stages["search"] = time.monotonic() - t2
         # the rest of the budget to the exact exploration, if something is still open
-        if any(it not in verdicts or verdicts[it].status == "unknown" for it in every) and first < max_states:
+        if any(it not in verdicts or verdicts[it].status == "unknown" for it in every) and not skip and first < max_states:
             budget = left()
             if budget is None or budget > 1:
                 t3 = time.monotonic()
@@ -304,6 +340,8 @@ def analyse(world: World, *, seed: int | None = None, max_states: int = 500_000,
         if it not in verdicts:
             why = (f"the exploration stopped at its budget ({ex.states:,} states, every play of up to {ex.depth} "
                    f"moves covered) and the witness search did not reach it; it is not proved unreachable either")
+            if an.notes:
+                why = "; ".join(an.notes) + "; the witness search did not reach it, and it is not proved unreachable"
             verdicts[it] = Verdict(it[0], item_name(it), "unknown", why=why)
     # world order
     an.verdicts = {it: verdicts[it] for it in every}

@@ -30,6 +30,8 @@ def add_arguments(p) -> None:
 
 
 def _proved(ex, an=None) -> str:
+    if an is not None and an.notes:
+        return "; ".join(an.notes)
     if an is not None and not ex.complete:
         limit = "state" if ex.stopped == "states" else "time" if ex.stopped == "seconds" else "dice"
         if limit == "dice":
