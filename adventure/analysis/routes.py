@@ -216,8 +216,10 @@ class _Bound:
         self.per_move = max(per, default=0) or 1
         self.end_sets = any(c in self.setters.get((f, True), ()) for c in self.via_when for f in self.need_flags)
 
-    def __call__(self, room: int, values, used: int) -> float:
-        """`used`: the once-only choices taken, as the explorer's bit mask (Explorer.once_keys)."""
+    def __call__(self, room: int, values, used: int, turn: int | None = None) -> float:
+        """`used`: the once-only choices taken, as the explorer's bit mask (Explorer.once_keys);
+        `turn`, when given, the moves made (as the explorer keeps it: capped above every constant
+        it is compared with), for `turn >= K` (K - turn moves at least)."""
         once_bit = self.once_bit
         memo: dict = {}
 
@@ -242,6 +244,8 @@ class _Bound:
                     return 0
                 lo, hi = {">=": (k, INF), ">": (k + 1, INF), "<=": (-INF, k), "<": (-INF, k - 1), "==": (k, k)}[op]
                 return steps(i, x, lo, hi, depth)
+            if turn is not None and op in (">=", ">") and n.args[0].op == "turn" and n.args[1].op == "lit":
+                return max(0, n.args[1].value + (op == ">") - turn)
             return 0
 
         def steps(i: int, x: int, lo, hi, depth: int, exclude=None) -> float:

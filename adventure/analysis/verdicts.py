@@ -232,6 +232,21 @@ def dice_outcomes(world: World) -> int:
     return most
 
 
+def _room_distances(world: World) -> dict:
+    """Room-graph distance (ignoring conditions) of each room from the start."""
+    dist = {world.start: 0}
+    frontier = [world.start]
+    while frontier:
+        nxt = []
+        for rid in frontier:
+            for c in world.rooms[rid].choices:
+                if c.go is not None and c.go not in dist:
+                    dist[c.go] = dist[rid] + 1
+                    nxt.append(c.go)
+        frontier = nxt
+    return dist
+
+
 def analyse(world: World, *, seed: int | None = None, max_states: int = 500_000,
             max_seconds: float | None = 60.0) -> Analysis:
     """Verdicts for every item (see the module docstring). `seed`: explore the games of that seed
@@ -305,11 +320,19 @@ def analyse(world: World, *, seed: int | None = None, max_states: int = 500_000,
         t2 = time.monotonic()
         search_seed = an.seed
         W = an.witnesses = Witnesses(world, search_seed)
-        open_ = [it for it in every if it not in verdicts]
+        # rooms nearest the start first (their states start the searches for what lies beyond),
+        # then choices, texts and endings
+        dist = _room_distances(world)
+        open_ = sorted((it for it in every if it not in verdicts),
+                       key=lambda it: (("room", "choice", "text", "ending").index(it[0]),
+                                       dist.get(it[1].partition(".")[0], 0) if it[0] != "ending" else 0))
         spent = 0
         limit = max_states
-        for cap in (FIRST_PASS, max(FIRST_PASS, limit // 4)):
-            for it in reversed(open_):
+        # a pass with a small budget each, then a greedy one (deep goals: a clock to run up),
+        # then a patient one
+        for cap, weight in ((FIRST_PASS, 2), (FIRST_PASS * 5, 50), (max(FIRST_PASS, limit // 4), 2)):
+            W.weight = weight
+            for it in open_:
                 if it in W.found or spent >= limit or (deadline is not None and time.monotonic() > deadline):
                     continue
                 before = W.expanded

@@ -99,7 +99,7 @@ class Witnesses:
         found = self.found
         item = ("room", self.room_ids[room])
         if item not in found:
-            found[item] = ("move", parent, g)
+            found[item] = ("move", parent, g, key)
         texts = self.texts[room]
         if texts:
             env = _Env(values, visits, turn)
@@ -153,8 +153,47 @@ class Witnesses:
         cond = w.rooms[item[1]].text_if[item[2]].cond
         return _Bound(w, self.ex, None, into, [cond], shared=base, additive=True)
 
-    def seek(self, item, max_expanded: int, deadline: float | None = None) -> bool:
-        """Greedy best-first search from the start toward `item`; True once it is witnessed."""
+    def depth(self, key) -> int:
+        n = 0
+        while True:
+            p = self.parent[key]
+            if p is None:
+                return n
+            key = p[0]
+            n += 1
+
+    def near(self, item) -> list:
+        """States already found close to `item`, to start its search from: where its room was
+        entered, or the rooms with a choice leading there (besides the start)."""
+        w = self.world
+        kind = item[0]
+        rid = item[1].partition(".")[0] if kind == "choice" else item[1] if kind in ("room", "text") else None
+        rooms = []
+        if rid is not None:
+            rooms.append(rid)
+            rooms.extend(c.room for c in self._into(rid))
+        else:
+            rooms.extend(c.room for r in w.rooms.values() for c in r.choices if c.end is not None)
+        out = []
+        for r in dict.fromkeys(rooms):
+            f = self.found.get(("room", r))
+            if f is not None:
+                out.append(self.start if f[2] < 0 else f[3])
+        return out
+
+    def _into(self, rid: str) -> list:
+        into = self.__dict__.setdefault("_into_map", None)
+        if into is None:
+            into = self._into_map = {}
+            for r in self.world.rooms.values():
+                for c in r.choices:
+                    if c.go is not None and c.end is None:
+                        into.setdefault(c.go, []).append(c)
+        return into.get(rid, [])
+
+    def seek(self, item, max_expanded: int, deadline: float | None = None, near: bool = True) -> bool:
+        """Weighted best-first search toward `item` from the start, and from the states found near
+        it (`near`); True once it is witnessed."""
         found = self.found
         if item in found:
             return True
@@ -167,21 +206,33 @@ class Witnesses:
         n_free = 1 + len(codec.free)
         tail = codec.has_tail
         weight = self.weight
+        # `turn >= K` is bounded by K - turn when the turn is kept: then it is part of the key
+        with_turn = codec.turn_kind != "none"
 
         def h(key) -> float:
-            mk = key & keep if not tail else (key[0] & keep,) + key[1:n_free]
+            if with_turn:
+                mk = key
+            else:
+                mk = key & keep if not tail else (key[0] & keep,) + key[1:n_free]
             v = memo.get(mk)
             if v is None:
-                room, values, _, used, _, _ = codec.decode(key)
-                v = memo[mk] = bound(room, values, used)
+                room, values, _, used, turn, _ = codec.decode(key)
+                v = memo[mk] = bound(room, values, used, turn if with_turn else None)
             return v
 
-        h0 = h(self.start)
-        if h0 == INF:
-            return False
-        heap = [(weight * h0, 0, 0, self.start)]
-        seen = {self.start}
+        heap = []
+        seen = set()
         tie = 0
+        for k in [self.start] + (self.near(item) if near else []):
+            if k in seen:
+                continue
+            seen.add(k)
+            hk = h(k)
+            if hk < INF:
+                g0 = self.depth(k)
+                tie += 1
+                heap.append((g0 + weight * hk, g0, tie, k))
+        heapq.heapify(heap)
         n = 0
         while heap:
             _, g, _, key = heapq.heappop(heap)
