@@ -1,8 +1,10 @@
 """A sound over-approximation of what a world can reach, by abstract interpretation over its
 room graph: it proves things unreachable without exploring states, so no budget can hide them.
 
-The abstract state (a *box*) gives every declared value, every counted `visits.<room>` and the
-`turn` an interval of integers (a flag is an interval within [0, 1]: false, true, or either).
+The abstract state (a *box*) gives every declared value and the `turn` an interval of integers
+(a flag is an interval within [0, 1]: false, true, or either), and every counted `visits.<room>`
+[0, inf), or [1, inf) once the room has been entered (counts are not followed further: that would
+cost rooms times counted rooms).
 Each room has two boxes: `entry`, what holds when the player enters it (what its `text_if`s are
 tested on), and `present`, what holds while the player is in it (entry joined with what its
 choices without `go` leave behind; what its choices are tested on). From the start box, each
@@ -277,11 +279,14 @@ class Abstract:
 
     # -- boxes
     def start_box(self):
+        """Visit counts are not followed from room to room (each counted room's count would
+        ripple round the whole graph: rooms times counted rooms): every count is [0, inf), but a
+        room's own count is at least 1 while the player is in it."""
         w = self.world
-        visits = [(0, 0)] * self.ns
+        visits = [(0, INT_MAX)] * self.ns
         slot = w.rooms[w.start].vslot
         if slot >= 0:
-            visits[slot] = (1, 1)
+            visits[slot] = (1, INT_MAX)
         return _mk([(int(x), int(x)) for x in w.defaults], visits, (0, 0))
 
     def top_box(self):
@@ -305,8 +310,7 @@ class Abstract:
         t = b[-1]
         b[-1] = (_sat(t[0] + 1), _sat(t[1] + 1))
         if dest_slot >= 0:
-            k = self.nv + dest_slot
-            b[k] = (_sat(b[k][0] + 1), _sat(b[k][1] + 1))
+            b[self.nv + dest_slot] = (1, INT_MAX)
         return tuple(b)
 
     def widen(self, old, new):
@@ -434,6 +438,13 @@ def declared_box(world: World):
     return Abstract(world).top_box()
 
 
+_LAST: list = [None, None]  # (world, its Abstract): route --all asks for the same world's twelve times
+
+
 def abstract(world: World) -> Abstract:
-    """Run the abstract interpretation of `world` to its fixpoint."""
-    return Abstract(world).run()
+    """Run the abstract interpretation of `world` to its fixpoint (the last world's is kept)."""
+    if _LAST[0] is world:
+        return _LAST[1]
+    ab = Abstract(world).run()
+    _LAST[0], _LAST[1] = world, ab
+    return ab

@@ -329,6 +329,13 @@ def shortest_route(world: World, ending: str, seed: int = 0, max_states: int = 2
     """A shortest list of choice ids to `ending`, by A*: from the start of a game with `seed`, or
     from `start_state` (a state of such a game). `max_states` bounds the states expanded."""
     t0 = time.monotonic()
+    if start_state is None:
+        # an ending the abstract interpretation proves unreachable needs no search (A* would
+        # have to exhaust the space to prove it)
+        from .absint import abstract
+
+        if not abstract(world).ending_possible(ending):
+            return RouteResult(ending, None, True, 0, time.monotonic() - t0)
     ex = Explorer(world, seed)
     bound = _Bound(world, ex, ending)
     codec = ex.codec
