@@ -212,7 +212,8 @@ class _Bound:
         # `per_move` of them, so ceil(unset / per_move) moves is a bound too (h_max alone is weak
         # on a conjunction of independent goals)
         self.need_flags = [a.value for a in self.when_atoms if a.op == "var"]
-        per = [sum(1 for f in self.need_flags if c in self.setters.get((f, True), ())) for c in self.choices]
+        per = [sum(1 for f in self.need_flags if c in self.setters.get((f, True), ())) for c in self.choices] \
+            if self.need_flags else []
         self.per_move = max(per, default=0) or 1
         self.end_sets = any(c in self.setters.get((f, True), ()) for c in self.via_when for f in self.need_flags)
 

@@ -147,7 +147,7 @@ class Witnesses:
         if kind == "choice":
             rid, _, cid = item[1].partition(".")
             return _Bound(w, self.ex, None, [w.rooms[rid].by_id[cid]], shared=base, additive=True)
-        into = [c for c in base.choices if c.go == item[1] and c.end is None]
+        into = self._into(item[1])
         if kind == "room":
             return _Bound(w, self.ex, None, into, shared=base, additive=True)
         cond = w.rooms[item[1]].text_if[item[2]].cond
