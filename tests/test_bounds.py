@@ -65,14 +65,16 @@ end = true
 
 @pytest.mark.parametrize("command", ["check", "graph"])
 def test_dice_products_keep_the_budget(tmp_path, command):
-    """Three random(1, 1000) in one effect: a billion outcomes per move. The exploration samples
-    them, says it did, and stops at its time budget, inside 500 MB."""
+    """Three random(1, 1000) in one effect: a billion outcomes per move. `check` samples them,
+    says it did, and stops at its time budget, inside 500 MB; `graph` reads the abstract
+    interpretation (dice as ranges), which has no budget to keep."""
     w = dice_world(tmp_path)
-    r = bounded([command, str(w), "--max-seconds", "1"], timeout=60)
+    r = bounded([command, str(w)] + (["--max-seconds", "1"] if command == "check" else []), timeout=60)
     no_traceback(r)
     assert r.returncode in (0, 1), r.stderr
     if command == "check":
-        assert "stopped at the time budget" in r.stdout or "sampled" in r.stdout, r.stdout
+        # it says what it did not do: skipped or sampled the outcomes, or stopped at the budget
+        assert any(w in r.stdout for w in ("exploration was skipped", "stopped at the time budget", "sampled")), r.stdout
 
 
 def test_dice_products_are_sampled_and_marked(tmp_path):

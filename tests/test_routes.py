@@ -93,3 +93,41 @@ def test_allhands_route_all_json_lists_every_ending(tmp_path):
         moves = [s["choice"] for s in x["route"]]
         assert len(moves) == x["par"] and play_moves(world, moves, 0).state.ending == x["id"]
     assert doc["all"]["complete"]
+
+
+def test_par_cache_answers_runs_without_searching(tmp_path, monkeypatch):
+    """`runs` reads par from the cache keyed by the world's content hash: the second call searches
+    nothing; `route` fills the same cache; a malformed cache file is a miss."""
+    from adventure.analysis import parcache, routes
+    from adventure.cli import runs
+
+    monkeypatch.setenv("ADVENTURE_CACHE_DIR", str(tmp_path / "worlds"))
+    world = load_world(WORLDS / "tutorial")
+    first = runs._par(world, {"any", "all"})
+    assert first["any"] == min(v for k, v in first.items() if k.startswith("ending:"))
+    p = parcache.path(world, 0)
+    assert p.exists() and p.parent == tmp_path / "par"
+
+    def boom(*a, **k):
+        raise AssertionError("searched although the par was cached")
+
+    monkeypatch.setattr(routes, "shortest_route", boom)
+    assert runs._par(world, {"any", "all"}) == first
+    p.write_text("{not json")
+    assert parcache.read(world, 0) == {"par": {}, "open": {}}
+    monkeypatch.undo()
+    monkeypatch.setenv("ADVENTURE_CACHE_DIR", str(tmp_path / "worlds"))
+    parcache.record(world, 0, {world.endings[0].id: 7})
+    assert parcache.read(world, 0)["par"] == {world.endings[0].id: 7}
+
+
+def test_graph_is_the_same_whatever_the_budget(capsys):
+    """graph draws from the abstract interpretation (no time budget): identical on every call."""
+    from adventure.cli.main import main
+
+    outs = []
+    for _ in range(2):
+        assert main(["graph", str(WORLDS / "allhands")]) == 0
+        outs.append(capsys.readouterr().out)
+    assert outs[0] == outs[1]
+    assert "(never)" not in outs[0]  # every All-Hands choice can be taken

@@ -111,31 +111,53 @@ def _caps(cond: Node | None, i: int, limit) -> bool:
 class _Bound:
     """The lower bound on moves from a state to an ending (see the module docstring)."""
 
-    def __init__(self, world: World, ex: Explorer, ending: str):
+    def __init__(self, world: World, ex: Explorer, ending: str | None, direct=None, atoms=(),
+                 shared: "_Bound | None" = None, additive: bool = False):
+        """The bound on moves to `ending`; or, with ending None, to taking one of the choices
+        `direct` (while `atoms`, conditions, hold too: a lower bound for any goal of that shape).
+        `shared`: a bound for the same world and explorer whose goal-independent tables (room
+        distances, who sets what) are reused. `additive`: sum the costs of the parts of a goal
+        instead of taking the largest ("h_add"): no longer a lower bound, but a much better guide
+        for a greedy search (witness.py), which needs a route, not the shortest one."""
         self.world = world
+        self.additive = additive
         self.ex = ex
-        self.once_bit = {k: 1 << b for b, k in enumerate(ex.once_keys)}
-        rooms = list(world.room_order)
-        self.rix = {r: i for i, r in enumerate(rooms)}
-        n = len(rooms)
-        adj = [[] for _ in range(n)]
-        for r in world.rooms.values():
-            for c in r.choices:
-                if c.go is not None:
-                    adj[r.index].append(world.rooms[c.go].index)
-        # all-pairs room distances by BFS from each room (rooms are few compared to states)
-        self.dist = []
-        for s in range(n):
-            d = [INF] * n
-            d[s] = 0
-            q = deque([s])
+        if shared is not None:
+            for k in ("once_bit", "rix", "radj", "_to", "choices", "setters", "up", "down", "jumps"):
+                setattr(self, k, getattr(shared, k))
+        else:
+            self._tables(world, ex)
+        self._goal(world, ending, direct, atoms)
+
+    def to(self, target: int) -> list:
+        """Room-graph distances (ignoring conditions) from every room to room `target`, by one
+        breadth-first search backwards from it, made on first use."""
+        d = self._to.get(target)
+        if d is None:
+            d = [INF] * len(self.radj)
+            d[target] = 0
+            q = deque([target])
+            radj = self.radj
             while q:
                 u = q.popleft()
-                for v in adj[u]:
+                for v in radj[u]:
                     if d[v] == INF:
                         d[v] = d[u] + 1
                         q.append(v)
-            self.dist.append(d)
+            self._to[target] = d
+        return d
+
+    def _tables(self, world: World, ex: Explorer) -> None:
+        self.once_bit = {k: 1 << b for b, k in enumerate(ex.once_keys)}
+        rooms = list(world.room_order)
+        self.rix = {r: i for i, r in enumerate(rooms)}
+        radj = [[] for _ in rooms]
+        for r in world.rooms.values():
+            for c in r.choices:
+                if c.go is not None:
+                    radj[world.rooms[c.go].index].append(r.index)
+        self.radj = radj
+        self._to = {}
         self.choices = [c for r in world.rooms.values() for c in r.choices]
         # who sets each flag true / false; how much each counter can move in one choice
         self.setters: dict[tuple[int, bool], list] = {}
@@ -174,20 +196,31 @@ class _Bound:
             for i, (u, dn) in delta.items():
                 self.up[i] = max(self.up.get(i, 0), u)
                 self.down[i] = max(self.down.get(i, 0), dn)
-        e = world.ending(ending)
-        self.direct = [c for c in self.choices if c.end == ending]
-        self.via_when = [c for c in self.choices if c.end is True] if e.when is not None or e is world.endings[-1] else []
-        self.when_atoms = _conj(e.when)
+
+    def _goal(self, world: World, ending, direct, atoms) -> None:
+        self.goal_atoms = list(atoms)
+        if ending is None:
+            self.direct = list(direct or ())
+            self.via_when = []
+            self.when_atoms = []
+        else:
+            e = world.ending(ending)
+            self.direct = [c for c in self.choices if c.end == ending]
+            self.via_when = [c for c in self.choices if c.end is True] if e.when is not None or e is world.endings[-1] else []
+            self.when_atoms = _conj(e.when)
         # flags the ending needs true: each needs a move that sets it, and one move sets at most
         # `per_move` of them, so ceil(unset / per_move) moves is a bound too (h_max alone is weak
         # on a conjunction of independent goals)
         self.need_flags = [a.value for a in self.when_atoms if a.op == "var"]
-        per = [sum(1 for f in self.need_flags if c in self.setters.get((f, True), ())) for c in self.choices]
+        per = [sum(1 for f in self.need_flags if c in self.setters.get((f, True), ())) for c in self.choices] \
+            if self.need_flags else []
         self.per_move = max(per, default=0) or 1
         self.end_sets = any(c in self.setters.get((f, True), ()) for c in self.via_when for f in self.need_flags)
 
-    def __call__(self, room: int, values, used: int) -> float:
-        """`used`: the once-only choices taken, as the explorer's bit mask (Explorer.once_keys)."""
+    def __call__(self, room: int, values, used: int, turn: int | None = None) -> float:
+        """`used`: the once-only choices taken, as the explorer's bit mask (Explorer.once_keys);
+        `turn`, when given, the moves made (as the explorer keeps it: capped above every constant
+        it is compared with), for `turn >= K` (K - turn moves at least)."""
         once_bit = self.once_bit
         memo: dict = {}
 
@@ -195,6 +228,8 @@ class _Bound:
             """Moves needed before `n` can hold (0 if it holds or cannot be bounded)."""
             op = n.op
             if op == "and":
+                if self.additive:
+                    return atom(n.args[0], depth) + atom(n.args[1], depth)
                 return max(atom(n.args[0], depth), atom(n.args[1], depth))
             if op == "or":
                 return min(atom(n.args[0], depth), atom(n.args[1], depth))
@@ -210,6 +245,8 @@ class _Bound:
                     return 0
                 lo, hi = {">=": (k, INF), ">": (k + 1, INF), "<=": (-INF, k), "<": (-INF, k - 1), "==": (k, k)}[op]
                 return steps(i, x, lo, hi, depth)
+            if turn is not None and op in (">=", ">") and n.args[0].op == "turn" and n.args[1].op == "lit":
+                return max(0, n.args[1].value + (op == ">") - turn)
             return 0
 
         def steps(i: int, x: int, lo, hi, depth: int, exclude=None) -> float:
@@ -265,9 +302,9 @@ class _Bound:
             """Moves up to and including taking choice c."""
             if c.once and used & once_bit[c.key]:
                 return INF
-            d = self.dist[room][self.rix[c.room]]
+            d = self.to(self.rix[c.room])[room]
             pre = atom(c.cond, depth) if c.cond is not None else 0
-            return 1 + max(d, pre)
+            return 1 + (d + pre if self.additive else max(d, pre))
 
         best = INF
         for c in self.direct:
@@ -276,7 +313,15 @@ class _Bound:
             last = min((take(c, 0) for c in self.via_when), default=INF)
             unset = sum(1 for f in self.need_flags if not values[f])
             count = math.ceil(unset / self.per_move) + (0 if self.end_sets or not unset else 1)
-            best = min(best, max(last, count, max((atom(a, 0) for a in self.when_atoms), default=0)))
+            if self.additive:
+                best = min(best, last + sum(atom(a, 0) for a in self.when_atoms))
+            else:
+                best = min(best, max(last, count, max((atom(a, 0) for a in self.when_atoms), default=0)))
+        if self.goal_atoms and best < INF:
+            if self.additive:
+                best += sum(atom(a, 0) for a in self.goal_atoms)
+            else:
+                best = max(best, max(atom(a, 0) for a in self.goal_atoms))
         return best
 
 
@@ -285,6 +330,13 @@ def shortest_route(world: World, ending: str, seed: int = 0, max_states: int = 2
     """A shortest list of choice ids to `ending`, by A*: from the start of a game with `seed`, or
     from `start_state` (a state of such a game). `max_states` bounds the states expanded."""
     t0 = time.monotonic()
+    if start_state is None:
+        # an ending the abstract interpretation proves unreachable needs no search (A* would
+        # have to exhaust the space to prove it)
+        from .absint import abstract
+
+        if not abstract(world).ending_possible(ending):
+            return RouteResult(ending, None, True, 0, time.monotonic() - t0)
     ex = Explorer(world, seed)
     bound = _Bound(world, ex, ending)
     codec = ex.codec

@@ -1,5 +1,8 @@
-"""adventure check WORLD: load a world and report every problem, one line each; then explore every
-reachable state and report what can never happen, where a player can get stuck, and unused state.
+"""adventure check WORLD: load a world and report every problem, one line each; then give every
+room, choice, text and ending a verdict (analysis/verdicts.py: reachable with a witness, proved
+unreachable, or unknown) and report what can never happen, where a player can get stuck, and
+unused state. What needs no exploration (orphan rooms, conditions that contradict the declared
+bounds) is reported whatever the budget.
 
 Exit 0: no errors (warnings may be printed); 1: errors found; 2: the world does not load.
 """
@@ -26,7 +29,16 @@ def add_arguments(p) -> None:
     p.add_argument("--load-only", action="store_true", help="only load the world; do not explore it")
 
 
-def _proved(ex) -> str:
+def _proved(ex, an=None) -> str:
+    if an is not None and an.notes:
+        return "; ".join(an.notes)
+    if an is not None and not ex.complete:
+        limit = "state" if ex.stopped == "states" else "time" if ex.stopped == "seconds" else "dice"
+        if limit == "dice":
+            return (f"explored {ex.states:,} states, but a random() range too wide to enumerate was sampled; "
+                    f"the abstract interpretation and the witness search decided what they could")
+        return (f"stopped at the {limit} budget after {ex.states:,} states (every play of up to {ex.depth} moves "
+                f"covered); the abstract interpretation and the witness search decided what they could")
     if ex.complete:
         return f"every reachable state explored ({ex.states:,} states, the farthest {ex.depth} moves from the start)"
     if ex.stopped == "dice":
@@ -72,34 +84,53 @@ def _run(args) -> int:
                   f"{s['flags']} flags, {s['counters']} counters, {s['words']:,} words. It loads.")
         return 0
 
-    from ..analysis.findings import findings
-    from ..analysis.explore import explore
+    from ..analysis.verdicts import analyse, analysis_findings
 
-    ex = explore(world, seed=args.seed, max_states=args.max_states,
+    an = analyse(world, seed=args.seed, max_states=args.max_states,
                  max_seconds=args.max_seconds if args.max_seconds and args.max_seconds > 0 else None)
-    found = findings(world, ex)
+    ex = an.exploration
+    found = analysis_findings(world, an)
     errors = sum(1 for f in found if f.severity == "error")
     warnings = len(found) - errors
+    counts = an.counts()
+    reached = sum(1 for v in an.of("ending") if v.status == "reachable")
     s.update({
-        "reachable_endings": len(ex.endings),
+        "reachable_endings": reached,
         "states_explored": ex.states,
         "exploration": ex.summary(),
+        "analysis": an.summary(),
         "error_count": errors,
         "warning_count": warnings,
     })
     if args.json:
-        print(json.dumps({"ok": errors == 0, "errors": [], "findings": [f.to_json() for f in found], "summary": s},
-                         indent=1))
+        print(json.dumps({"ok": errors == 0, "errors": [], "findings": [f.to_json() for f in found], "summary": s,
+                          "verdicts": [v.to_json() for v in an.verdicts.values()]}, indent=1))
         return 1 if errors else 0
     print(f"{world.title}: {s['rooms']} rooms, {s['choices']} choices, {s['endings']} endings, "
           f"{s['flags']} flags, {s['counters']} counters, {s['words']:,} words.")
     dice = "" if args.seed is None else f" (dice as in games started with --seed {args.seed})"
-    print(f"Exploration{dice}: {_proved(ex)}; {len(ex.endings)} of {s['endings']} endings reached"
+    print(f"Exploration{dice}: {_proved(ex, an)}; {reached} of {s['endings']} endings reached"
           f" ({ex.seconds:.1f} s).")
+    print(_verdicts_line(an))
     for f in found:
         print(f)
+    unknown = counts["unknown"]
     if not found:
-        print("No problems found.")
+        print("No problems found." if not unknown else
+              f"No problems found among the items decided; {unknown} item{'s are' if unknown != 1 else ' is'} "
+              f"unknown, so this is not a clean bill (see --json for each, and why).")
     else:
-        print(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}.")
+        print(f"{errors} error{'s' if errors != 1 else ''}, {warnings} warning{'s' if warnings != 1 else ''}."
+              + (f" {unknown} item{'s' if unknown != 1 else ''} unknown." if unknown else ""))
     return 1 if errors else 0
+
+
+def _verdicts_line(an) -> str:
+    c = an.counts()
+    total = sum(c.values())
+    stages = ", ".join(f"{k} {v:.1f} s" for k, v in an.stages.items())
+    state = ("complete: every item decided" if not c["unknown"] else
+             f"incomplete: {c['unknown']} unknown (neither witnessed within the budget nor proved unreachable)")
+    return (f"Verdicts for {total} rooms, choices, texts and endings: {c['reachable']} reachable (each with a "
+            f"witness that replays), {c['unreachable']} unreachable (proved), {c['unknown']} unknown; {state} "
+            f"({an.seconds:.1f} s: {stages}).")

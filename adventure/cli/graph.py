@@ -2,9 +2,10 @@
 
 Rooms are boxes, endings are their own (double-edged) nodes. Each choice that moves is an edge
 labelled with the choice's text; a choice with an `if` is drawn dashed. `end = "id"` points at
-that ending; `end = true` points at the endings it can resolve to: the ones the exploration found
-(when it finished within its budget), else every ending it could select. Rooms and endings
-proved unreachable are drawn grey. SVG and PNG are made by Graphviz's `dot` program.
+that ending; `end = true` points at the endings it can resolve to by the abstract interpretation
+(analysis/absint.py: no budget, so the map is the same on every machine), or every ending it could
+select with --no-explore. Rooms and endings proved unreachable are drawn grey, and choices proved
+never taken grey, dotted and labelled "(never) ...". SVG and PNG are made by Graphviz's `dot` program.
 """
 
 from __future__ import annotations
@@ -16,8 +17,6 @@ import sys
 from pathlib import Path
 
 FORMATS = ("dot", "mermaid", "svg", "png")
-EXPLORE_STATES = 200_000
-EXPLORE_SECONDS = 10.0
 
 
 def add_arguments(p) -> None:
@@ -27,11 +26,7 @@ def add_arguments(p) -> None:
                         "guessed from -o's extension when not given")
     p.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
     p.add_argument("--no-explore", action="store_true",
-                   help="draw every ending an `end = true` could select, without exploring which are reachable")
-    p.add_argument("--max-states", type=int, default=EXPLORE_STATES, metavar="N",
-                   help=f"stop exploring after N states (default {EXPLORE_STATES:,})")
-    p.add_argument("--max-seconds", type=float, default=EXPLORE_SECONDS, metavar="S",
-                   help=f"stop exploring after S seconds (default {EXPLORE_SECONDS:g}; 0 for no limit)")
+                   help="draw every ending an `end = true` could select, without the analysis of which are reachable")
 
 
 # ---------------------------------------------------------------- the graph, independent of format
@@ -46,18 +41,26 @@ class Graph:
         self.edges: list[dict] = []  # src, dst, label, conditional
 
 
-def build(world, ex=None) -> Graph:
-    """The map of a world; `ex` (an Exploration) refines `end = true` targets and greys out what it
-    proved unreachable."""
+def build(world, ex=None, ab=None) -> Graph:
+    """The map of a world; `ex` (an Exploration) or `ab` (analysis/absint.Abstract, the same on
+    every machine) refines `end = true` targets and greys out what it proved unreachable, rooms,
+    endings and choices alike (an edge proved never taken is grey, dotted, and labelled so)."""
     proved = ex is not None and ex.complete
     g = Graph(world.title)
+    ends = _abstract_ends(world, ab) if ab is not None else None
+    ending_ok = None
+    if ab is not None:
+        boxes = ab.ending_boxes()
+        ending_ok = {e.id: ab.ending_possible(e.id, boxes) for e in world.endings}
     for rid in world.room_order:
         r = world.rooms[rid]
+        reach = (rid in ex.rooms) if proved else (False if ab is not None and not ab.room_possible(rid) else None)
         g.nodes.append({"id": f"room:{rid}", "label": f"{r.title}\n({rid})", "kind": "start" if rid == world.start else "room",
-                        "reachable": (rid in ex.rooms) if proved else None})
+                        "reachable": reach})
     for e in world.endings:
+        reach = (e.id in ex.endings) if proved else (False if ending_ok is not None and not ending_ok[e.id] else None)
         g.nodes.append({"id": f"ending:{e.id}", "label": f"{e.title}\n[{e.id}]", "kind": "ending",
-                        "reachable": (e.id in ex.endings) if proved else None})
+                        "reachable": reach})
     # endings `end = true` can select, in order: up to and including the first without `when`
     selectable = []
     for e in world.endings:
@@ -68,12 +71,18 @@ def build(world, ex=None) -> Graph:
         for c in world.rooms[rid].choices:
             label = " ".join(c.say.source.split())
             cond = c.cond is not None
+            never = ab is not None and not ab.choice_possible(c)
+            if never:
+                label = "(never) " + label
             if c.go is not None:
-                g.edges.append({"src": f"room:{rid}", "dst": f"room:{c.go}", "label": label, "conditional": cond})
+                g.edges.append({"src": f"room:{rid}", "dst": f"room:{c.go}", "label": label, "conditional": cond,
+                                "never": never})
             elif c.end is not None:
                 if c.end is True:
                     if proved:
                         targets = [e for e in selectable if e in ex.end_targets.get(c.key, ())]
+                    elif ends is not None and not never:
+                        targets = [e for e in selectable if e in ends[c.key]]
                     else:
                         targets = selectable
                 else:
@@ -81,8 +90,30 @@ def build(world, ex=None) -> Graph:
                 for t in targets:
                     # `end = true` reaches an ending with a `when` only while that holds
                     when = c.end is True and world.ending(t).when is not None
-                    g.edges.append({"src": f"room:{rid}", "dst": f"ending:{t}", "label": label, "conditional": cond or when})
+                    g.edges.append({"src": f"room:{rid}", "dst": f"ending:{t}", "label": label, "conditional": cond or when,
+                                    "never": never})
     return g
+
+
+def _abstract_ends(world, ab) -> dict:
+    """{choice key: the endings an `end = true` choice may resolve to}, by the abstract
+    interpretation: those whose `when` may hold, with every earlier `when` false, after it."""
+    from ..analysis.absint import refine
+
+    out = {}
+    for r in world.rooms.values():
+        for c in r.choices:
+            if c.end is not True:
+                continue
+            b = ab.choice_box(c)
+            tested = ab.after(c, b) if b is not None else None
+            got = []
+            for e in world.endings:
+                if refine(e.when, tested) is not None:
+                    got.append(e.id)
+                tested = refine(e.when, tested, False) if e.when is not None else None
+            out[c.key] = got
+    return out
 
 
 # ---------------------------------------------------------------- DOT
@@ -117,7 +148,9 @@ def to_dot(g: Graph) -> str:
         out.append(f"  {dot_string(n['id'])} [{', '.join(attrs)}];")
     for e in g.edges:
         attrs = [f"label={dot_string(_clip(e['label']))}"]
-        if e["conditional"]:
+        if e.get("never"):
+            attrs.append("style=dotted color=grey fontcolor=grey")
+        elif e["conditional"]:
             attrs.append("style=dashed")
         out.append(f"  {dot_string(e['src'])} -> {dot_string(e['dst'])} [{', '.join(attrs)}];")
     out.append("}")
@@ -213,13 +246,14 @@ def _run(args) -> int:
         ext = Path(args.output).suffix.lower().lstrip(".") if args.output else ""
         fmt = {"gv": "dot", "dot": "dot", "mmd": "mermaid", "mermaid": "mermaid", "svg": "svg", "png": "png"}.get(ext, "dot")
     world = load_world(args.world)
-    ex = None
+    ab = None
     if not args.no_explore:
-        from ..analysis.explore import explore
+        # the abstract interpretation, not a time-budgeted exploration: the same map on every
+        # machine, however busy
+        from ..analysis.absint import abstract
 
-        ex = explore(world, max_states=max(1, args.max_states),
-                     max_seconds=args.max_seconds if args.max_seconds > 0 else None)
-    g = build(world, ex)
+        ab = abstract(world)
+    g = build(world, None, ab)
     from ..core.text import clean
 
     # labels are escaped for the format as they are made; clean() is for what a terminal shows

@@ -50,6 +50,7 @@ def _run(args) -> int:
         rooms = _rooms_along(world, r.route, args.seed)
         out["endings"].append({**base, "reachable": True, "par": len(r.route),
                                "route": [{"choice": c, "room": room} for c, room in zip(r.route, rooms)]})
+    _remember(world, args.seed, out["endings"])
     if args.all:
         found = [x for x in out["endings"] if x["par"] is not None]
         missing = [x["id"] for x in out["endings"] if x["par"] is None]
@@ -63,6 +64,16 @@ def _run(args) -> int:
     else:
         _print(world, out)
     return 0 if all(x["par"] is not None for x in out["endings"]) else 1
+
+
+def _remember(world, seed, endings) -> None:
+    """Proved pars go into the par cache (analysis/parcache.py), which `adventure runs` reads."""
+    from ..analysis import parcache
+
+    proved = {x["id"]: x["par"] if x["par"] is not None else -1 for x in endings
+              if x["par"] is not None or x.get("reachable") is False}
+    if proved:
+        parcache.record(world, seed, proved)
 
 
 def _rooms_along(world, route, seed):

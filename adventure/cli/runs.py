@@ -19,15 +19,32 @@ def add_arguments(p) -> None:
 
 
 def _par(world, categories) -> dict[str, int]:
-    """Par (fewest moves, seed 0) for the categories that have a personal best. Each ending's
-    search gets a small budget: a par not found within it is left out."""
+    """Par (fewest moves, seed 0) for the categories that have a personal best. Pars are cached
+    by the world's content hash (analysis/parcache.py; `adventure route` fills the cache too), so
+    a repeated call searches nothing. An ending not yet in the cache gets a small search budget;
+    a par not found within it is left out (and that budget is not spent again)."""
+    from ..analysis import parcache
     from ..analysis.routes import shortest_route
 
     wanted = {c.split(":", 1)[1] for c in categories if c.startswith("ending:")}
     if "any" in categories or "all" in categories:
         wanted = {e.id for e in world.endings}
-    found = {e: shortest_route(world, e, 0, max_states=200_000, max_seconds=5) for e in sorted(wanted)}
-    par = {f"ending:{e}": len(r.route) for e, r in found.items() if r.route is not None}
+    cached = parcache.read(world, 0)
+    budget = 200_000
+    moves = {e: m for e, m in cached["par"].items() if e in wanted}
+    todo = sorted(e for e in wanted if e not in moves and cached["open"].get(e, -1) < budget)
+    proved, opened = {}, {}
+    for e in todo:
+        r = shortest_route(world, e, 0, max_states=budget, max_seconds=5)
+        if r.route is not None:
+            proved[e] = moves[e] = len(r.route)
+        elif r.proved:
+            proved[e] = moves[e] = -1
+        else:
+            opened[e] = budget
+    if proved or opened:
+        parcache.record(world, 0, proved, opened)
+    par = {f"ending:{e}": m for e, m in moves.items() if m >= 0}
     if par and "any" in categories:
         par["any"] = min(par.values())
     if "all" in categories and len(par) >= len(world.endings):

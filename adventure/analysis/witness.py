@@ -1,0 +1,257 @@
+"""Goal-directed search for witnesses: a concrete play that reaches a room, makes a choice
+available, shows a text or reaches an ending, found without exploring every state before it.
+
+One search tree is kept for the whole run (`Witnesses.parent`: each state found, with the state
+and choice it was first reached by), over the explorer's own successor function (explore.py's
+fast path when the world packs into an int, else the general one: the same semantics `check`'s
+exact exploration and `route` use, which tests/test_explore.py holds equal to the engine). Every
+state the search expands or enters marks every item it witnesses, whatever the search was looking
+for, so one search toward a deep ending witnesses everything along its way.
+
+For each item not yet witnessed (and not proved unreachable by absint.py), `seek` runs a greedy
+best-first search from the start, ordered by the relaxed-planning lower bound of routes.py
+(`_Bound`: room distances, who sets each flag, how fast each counter moves) toward that item, with
+a budget of expansions. A bound of infinity prunes a state: from it the item cannot be reached.
+States are the explorer's abstract states (visit counts and the turn capped where no expression
+can tell the difference), so the key is already sliced to what conditions read.
+
+Dice: the search follows one seed (the explorer's PRNG state is part of the state), so every
+witness replays exactly with `engine.replay(world, route, seed)`. An item reachable only with
+other rolls is not found here; the exact exploration over every outcome (explore.py, seed None)
+covers it when the world is small enough, and otherwise it stays unknown.
+"""
+
+from __future__ import annotations
+
+import heapq
+import time
+
+from ..core.model import World
+from .explore import Explorer, _Env
+from .fastsearch import FastSearch
+from .fastsearch import applies as fast_applies
+from .routes import INF, _Bound
+
+__all__ = ["Witnesses"]
+
+WEIGHT = 2  # f = g + WEIGHT * h: a weighted best-first search, between A* (1) and greedy (large)
+
+
+class Witnesses:
+    """The witness search's tree and what it has seen. Items are keyed as in verdicts.py:
+    ("room", id), ("choice", "room.choice"), ("text", room, i), ("ending", id)."""
+
+    def __init__(self, world: World, seed: int = 0):
+        self.world = world
+        self.seed = seed
+        self.ex = ex = Explorer(world, seed)
+        self.successors = FastSearch(ex).moves if fast_applies(ex) else ex.successors
+        self.start = ex.start_key()
+        self.parent: dict = {self.start: None}
+        self.found: dict = {}  # item -> ("state", key) or ("move", parent key, g)
+        self.softlocks: dict = {}  # room id -> key
+        self.expanded = 0
+        self.entered: set = set()
+        self.by_g = ex.by_g
+        self.room_ids = ex.room_ids
+        self.texts = [[(("text", rid, i), t) for i, t in enumerate(tests)]
+                      for rid, tests in zip(ex.room_ids, ex.text_tests)]
+        self._base = None
+        self.weight = WEIGHT
+        codec = ex.codec
+        self._counts = 0
+        for _, sh, mask in codec.vcap:
+            self._counts |= mask << sh
+        if codec.turn_kind == "cap":
+            self._counts |= codec.turn_mask << codec.turn_shift
+        self._enter(None, -1, self.start)
+
+    # -- routes
+    def route(self, key) -> list[str]:
+        out = []
+        by_g = self.by_g
+        while True:
+            p = self.parent[key]
+            if p is None:
+                break
+            key, g = p
+            out.append(by_g[g].choice.id)
+        out.reverse()
+        return out
+
+    def witness(self, item) -> list[str] | None:
+        w = self.found.get(item)
+        if w is None:
+            return None
+        if w[0] == "state":
+            return self.route(w[1])
+        if w[2] < 0:
+            return []
+        return self.route(w[1]) + [self.by_g[w[2]].choice.id]
+
+    # -- marking
+    def _enter(self, parent, g: int, key) -> None:
+        """Mark the room entered and the texts shown by the move (parent, g) into `key`."""
+        if key in self.entered:
+            return
+        self.entered.add(key)
+        room, values, visits, _, turn, _ = self.ex.codec.decode(key)
+        found = self.found
+        item = ("room", self.room_ids[room])
+        if item not in found:
+            found[item] = ("move", parent, g, key)
+        texts = self.texts[room]
+        if texts:
+            env = _Env(values, visits, turn)
+            for item, test in texts:
+                if item not in found and test(env):
+                    found[item] = ("move", parent, g)
+
+    def expand(self, key) -> list:
+        """The moves from `key`, marking the choices available there, the endings they reach,
+        the rooms and texts they enter, and a soft-lock if there are none."""
+        self.expanded += 1
+        moves = self.successors(key)
+        found = self.found
+        parent = self.parent
+        by_g = self.by_g
+        if not moves:
+            rid = self.room_ids[self.ex.codec.decode(key)[0]]
+            self.softlocks.setdefault(rid, key)
+        for g, nk, end in moves:
+            c = by_g[g]
+            item = ("choice", c.choice.key)
+            if item not in found:
+                found[item] = ("state", key)
+            if end is not None:
+                item = ("ending", end)
+                if item not in found:
+                    found[item] = ("move", key, g)
+                continue
+            if nk not in parent:
+                parent[nk] = (key, g)
+            if c.go >= 0:
+                self._enter(key, g, nk)
+        return moves
+
+    # -- the goal-directed search
+    def bound(self, item):
+        """The lower bound (routes._Bound) on moves from a state to `item`."""
+        w = self.world
+        if self._base is None:
+            self._base = _Bound(w, self.ex, None, (), additive=True)
+        base = self._base
+        kind = item[0]
+        if kind == "ending":
+            return _Bound(w, self.ex, item[1], shared=base, additive=True)
+        if kind == "choice":
+            rid, _, cid = item[1].partition(".")
+            return _Bound(w, self.ex, None, [w.rooms[rid].by_id[cid]], shared=base, additive=True)
+        into = self._into(item[1])
+        if kind == "room":
+            return _Bound(w, self.ex, None, into, shared=base, additive=True)
+        cond = w.rooms[item[1]].text_if[item[2]].cond
+        return _Bound(w, self.ex, None, into, [cond], shared=base, additive=True)
+
+    def depth(self, key) -> int:
+        n = 0
+        while True:
+            p = self.parent[key]
+            if p is None:
+                return n
+            key = p[0]
+            n += 1
+
+    def near(self, item) -> list:
+        """States already found close to `item`, to start its search from: where its room was
+        entered, or the rooms with a choice leading there (besides the start)."""
+        w = self.world
+        kind = item[0]
+        rid = item[1].partition(".")[0] if kind == "choice" else item[1] if kind in ("room", "text") else None
+        rooms = []
+        if rid is not None:
+            rooms.append(rid)
+            rooms.extend(c.room for c in self._into(rid))
+        else:
+            rooms.extend(c.room for r in w.rooms.values() for c in r.choices if c.end is not None)
+        out = []
+        for r in dict.fromkeys(rooms):
+            f = self.found.get(("room", r))
+            if f is not None:
+                out.append(self.start if f[2] < 0 else f[3])
+        return out
+
+    def _into(self, rid: str) -> list:
+        into = self.__dict__.setdefault("_into_map", None)
+        if into is None:
+            into = self._into_map = {}
+            for r in self.world.rooms.values():
+                for c in r.choices:
+                    if c.go is not None and c.end is None:
+                        into.setdefault(c.go, []).append(c)
+        return into.get(rid, [])
+
+    def seek(self, item, max_expanded: int, deadline: float | None = None, near: bool = True) -> bool:
+        """Weighted best-first search toward `item` from the start, and from the states found near
+        it (`near`); True once it is witnessed."""
+        found = self.found
+        if item in found:
+            return True
+        bound = self.bound(item)
+        codec = self.ex.codec
+        memo: dict = {}
+        # the bound reads the room, the values and the once-only choices taken, not the visit
+        # counts, the turn or the dice: states that differ only in those share it
+        keep = ~self._counts
+        n_free = 1 + len(codec.free)
+        tail = codec.has_tail
+        weight = self.weight
+        # `turn >= K` is bounded by K - turn when the turn is kept: then it is part of the key
+        with_turn = codec.turn_kind != "none"
+
+        def h(key) -> float:
+            if with_turn:
+                mk = key
+            else:
+                mk = key & keep if not tail else (key[0] & keep,) + key[1:n_free]
+            v = memo.get(mk)
+            if v is None:
+                room, values, _, used, turn, _ = codec.decode(key)
+                v = memo[mk] = bound(room, values, used, turn if with_turn else None)
+            return v
+
+        heap = []
+        seen = set()
+        tie = 0
+        for k in [self.start] + (self.near(item) if near else []):
+            if k in seen:
+                continue
+            seen.add(k)
+            hk = h(k)
+            if hk < INF:
+                g0 = self.depth(k)
+                tie += 1
+                heap.append((g0 + weight * hk, g0, tie, k))
+        heapq.heapify(heap)
+        n = 0
+        while heap:
+            _, g, _, key = heapq.heappop(heap)
+            n += 1
+            if n > max_expanded:
+                return False
+            if deadline is not None and not n & 255 and time.monotonic() > deadline:
+                return False
+            for _, nk, end in self.expand(key):
+                if item in found:
+                    return True
+                if end is not None or nk in seen:
+                    continue
+                seen.add(nk)
+                hn = h(nk)
+                if hn == INF:
+                    continue
+                tie += 1
+                heapq.heappush(heap, (g + 1 + weight * hn, g + 1, tie, nk))
+            if item in found:
+                return True
+        return False
