@@ -19,7 +19,6 @@ import pytest
 import adventure
 from adventure.cli import main
 from adventure.publish import export_html, export_zip, world_doc, world_json
-from adventure.publish.export import read_metadata
 
 HERE = Path(__file__).resolve().parent
 WEB = HERE / "web"
@@ -61,7 +60,7 @@ def test_page_is_one_self_contained_file():
     assert "@import" not in page and "url(" not in page
     assert "<title>All-Hands</title>" in page
     assert '<meta name="author" content="the adventure team">' in page
-    assert "ifiction:ifid" not in page  # allhands declares no IFID
+    assert '<meta property="ifiction:ifid" content="3AF0A330-ED6A-4869-B404-17B109F57AEF">' in page
     assert "default-src 'none'" in html.unescape(page)
     assert len(page.encode()) <= 400_000
 
@@ -103,14 +102,16 @@ def test_ifid_and_blurb_metadata(tmp_path):
     assert '<meta name="description" content="A lamp, a gull &amp; a storm.">' in page
     with pytest.raises(ValueError):
         world_doc(adventure.load_world("tutorial"), ifid="not an ifid!")
-    # an `ifid` key in world.toml is read from the raw TOML (the loader does not know it yet)
+    # `ifid` and `blurb` in world.toml's [world] table are the world's own
     w = tmp_path / "w"
     shutil.copytree(adventure.find_world("tutorial"), w)
-    world = adventure.load_world(w)
     toml = (w / "world.toml").read_text()
+    toml = re.sub(r'(?m)^(ifid|blurb) = .*\n', "", toml)  # the tutorial's own
     (w / "world.toml").write_text(toml.replace('[world]\n', f'[world]\nifid = "{ifid}"\nblurb = "Tea."\n', 1))
-    assert read_metadata(world) == {"ifid": ifid, "blurb": "Tea."}
-    assert world_doc(world)["ifid"] == ifid
+    world = adventure.load_world(w)
+    assert (world.ifid, world.blurb) == (ifid, "Tea.")
+    assert world_doc(world)["ifid"] == ifid and world_doc(world)["blurb"] == "Tea."
+    assert f'<meta property="ifiction:ifid" content="{ifid}">' in export_html(world)
 
 
 def test_zip_holds_index_html():

@@ -91,7 +91,7 @@ def test_play_reload_undo_and_gallery(browser, tmp_path):
         room_title = world.rooms[game.state.room].title
         assert page.locator(".passage h2").last.inner_text().lower() == room_title.lower()
         # the autosave holds Game.get_state's format, with the Python engine's state hash
-        saved = page.evaluate("JSON.parse(localStorage.getItem('adventure/id/allhands/autosave'))")
+        saved = page.evaluate("JSON.parse(localStorage.getItem('adventure/ifid/3AF0A330-ED6A-4869-B404-17B109F57AEF/autosave'))")
         assert saved["log"] == moves[:half] and saved["state_hash"] == game.state_hash()
         other = adventure.Game(world)
         other.set_state(saved)  # the Python side takes the page's save as it is
@@ -113,7 +113,7 @@ def test_play_reload_undo_and_gallery(browser, tmp_path):
         game.undo()
         assert page.locator(".ending-title").count() == 0
         assert page.locator("button.choice").count() > 0
-        saved = page.evaluate("JSON.parse(localStorage.getItem('adventure/id/allhands/autosave'))")
+        saved = page.evaluate("JSON.parse(localStorage.getItem('adventure/ifid/3AF0A330-ED6A-4869-B404-17B109F57AEF/autosave'))")
         assert saved["state_hash"] == game.state_hash()
 
         page.keyboard.press("e")
@@ -132,7 +132,7 @@ def test_play_reload_undo_and_gallery(browser, tmp_path):
         page.locator("button.choice:not([disabled])").first.click()
         page.keyboard.press("s")
         page.get_by_role("button", name="Load Slot 1").click()
-        autosave = "JSON.parse(localStorage.getItem('adventure/id/allhands/autosave'))"
+        autosave = "JSON.parse(localStorage.getItem('adventure/ifid/3AF0A330-ED6A-4869-B404-17B109F57AEF/autosave'))"
         assert page.evaluate(autosave)["state_hash"] == game.state_hash()
 
         # a restart can be undone

@@ -35,11 +35,15 @@ def scaffold_files(world_id: str, title: str) -> dict[str, str]:
     """{relative path: text} of a new world."""
     from ..world.schema import SCHEMAS
 
+    import uuid
+
+    ifid = str(uuid.uuid4()).upper()  # the Treaty of Babel's form for a new story
     out: dict[str, str] = {}
     for f in sorted(SCAFFOLD.rglob("*.toml")):
         rel = f.relative_to(SCAFFOLD).as_posix()
         text = f.read_text("utf-8")
-        out[rel] = text.replace("@ID@", world_id).replace("@TITLE@", json.dumps(title, ensure_ascii=False))
+        out[rel] = (text.replace("@ID@", world_id).replace("@TITLE@", json.dumps(title, ensure_ascii=False))
+                    .replace("@IFID@", ifid))
     for name, make in SCHEMAS.items():
         out[f"schema/{name}.json"] = json.dumps(make(), indent=2, ensure_ascii=False) + "\n"
     return out

@@ -196,19 +196,22 @@ class World(Record):
 
     __slots__ = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
                  "endings", "path", "content_hash", "version", "scope", "files", "_endings_by_id",
-                 "_defaults", "tracked", "room_list", "__weakref__")
+                 "_defaults", "tracked", "room_list", "ifid", "blurb", "__weakref__")
     _fields = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
-               "endings", "path", "content_hash", "version", "scope", "files")
+               "endings", "path", "content_hash", "version", "scope", "files", "ifid", "blurb")
     _eq = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
-           "endings", "path", "content_hash", "version")
+           "endings", "path", "content_hash", "version", "ifid", "blurb")
     _repr = ("id", "title", "author", "intro", "start", "unavailable", "vars", "room_order", "path",
              "content_hash", "version")
 
     def __init__(self, id: str, title: str, author: str, intro: Template | None, start: str,
                  unavailable: str, vars: tuple[StateVar, ...], rooms: dict[str, Room],
                  room_order: tuple[str, ...], endings: tuple[Ending, ...], path: str, content_hash: str,
-                 version: str = "", scope: Scope | None = None, files: dict[str, str] | None = None):
+                 version: str = "", scope: Scope | None = None, files: dict[str, str] | None = None,
+                 ifid: str = "", blurb: str = ""):
         self.id = id
+        self.ifid = ifid  # the Treaty of Babel's story id, for archives and the web page's metadata
+        self.blurb = blurb
         self.title = title
         self.author = author
         self.intro = intro

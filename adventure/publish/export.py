@@ -39,7 +39,7 @@ SAFE = 2**53 - 1
 HERE = Path(__file__).resolve().parent
 IFID = re.compile(r"^[A-Z0-9-]{8,63}$")
 
-__all__ = ["FORMAT", "FORMAT_VERSION", "world_doc", "world_json", "export_html", "export_zip", "read_metadata"]
+__all__ = ["FORMAT", "FORMAT_VERSION", "world_doc", "world_json", "export_html", "export_zip"]
 
 
 def _int(v):
@@ -70,29 +70,9 @@ def _expr(n):
     return [op] + [_expr(a) for a in n.args]
 
 
-def read_metadata(world) -> dict:
-    """`ifid` and `blurb` from world.toml's [world] table or its top level, when present.
-
-    The loader does not know these keys yet (a world.toml holding them does not load today), so
-    they are read here from the raw TOML; `adventure export --ifid/--blurb` gives them meanwhile."""
-    try:
-        import tomllib
-        doc = tomllib.loads((Path(world.path) / "world.toml").read_text("utf-8"))
-    except (OSError, ValueError, UnicodeDecodeError):
-        return {}
-    out = {}
-    w = doc.get("world") if isinstance(doc.get("world"), dict) else {}
-    for k in ("ifid", "blurb"):
-        v = w.get(k, doc.get(k))
-        if isinstance(v, str) and v.strip():
-            out[k] = v.strip()
-    return out
-
-
 def world_doc(world, ifid: str | None = None, blurb: str | None = None) -> dict:
     """The world as a JSON-able dict (see the module's docstring)."""
-    meta = read_metadata(world)
-    ifid = (ifid or meta.get("ifid") or "").strip().upper() or None
+    ifid = (ifid or world.ifid or "").strip().upper() or None
     if ifid is not None and not IFID.match(ifid):
         raise ValueError(f"IFID {ifid!r} is not valid: use 8 to 63 capital letters, digits and '-' (a UUID)")
     order = {rid: i for i, rid in enumerate(world.room_order)}
@@ -115,7 +95,7 @@ def world_doc(world, ifid: str | None = None, blurb: str | None = None) -> dict:
     return {
         "format": FORMAT, "version": FORMAT_VERSION,
         "id": world.id, "title": world.title, "author": world.author, "world_version": world.version,
-        "content_hash": world.content_hash, "ifid": ifid, "blurb": blurb or meta.get("blurb") or None,
+        "content_hash": world.content_hash, "ifid": ifid, "blurb": blurb or world.blurb or None,
         "intro": _text(world.intro), "start": order[world.start],
         "vars": [[v.name, v.type, _int(v.default), _int(v.lo), _int(v.hi), bool(v.hidden)] for v in world.vars],
         "tracked": len(world.tracked),

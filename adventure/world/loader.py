@@ -29,14 +29,16 @@ if TYPE_CHECKING:
 __all__ = ["load_world", "find_world", "shipped_worlds", "MAX_FILE_BYTES", "MAX_TEXT",
            # every key the format has, read by schema.py (the room keys are read in rooms.py)
            "WORLD_KEYS", "ENDING_KEYS", "BOUND_KEYS", "ROOM_KEYS", "TEXT_IF_KEYS", "CHOICE_KEYS", "ID", "NAME",
-           "MAX_ID"]
+           "MAX_ID", "IFID"]
 
 MAX_ROOMS = 200_000
 MAX_PROBLEMS = 1000  # a load stops looking after this many
 # fullmatch: `$` would let a trailing newline through
 NAME = re.compile(r"[a-z_][a-z0-9_]*")
 
-WORLD_KEYS = ("id", "title", "start", "author", "intro", "unavailable", "version", "show_changes")
+WORLD_KEYS = ("id", "title", "start", "author", "intro", "unavailable", "version", "show_changes", "ifid", "blurb")
+# the Treaty of Babel: an IFID is 8 to 63 capital letters, digits and '-'; a new story's is a UUID
+IFID = re.compile(r"[A-Z0-9-]{8,63}")
 ENDING_KEYS = ("id", "title", "text", "when", "secret")
 BOUND_KEYS = ("default", "min", "max", "hidden")
 
@@ -290,6 +292,13 @@ class _Loader(RoomReader):
         start = self.get(wf, w, "start", str, ("world",), required=True, default="")
         author = one_line(self.get(wf, w, "author", str, ("world",), default=""))
         version = one_line(self.get(wf, w, "version", str, ("world",), default=""))
+        ifid = self.get(wf, w, "ifid", str, ("world",), default="")
+        if ifid and not IFID.fullmatch(ifid):
+            hint = ("write it in capitals" if IFID.fullmatch(ifid.upper())
+                    else "a UUID such as `python -c 'import uuid; print(str(uuid.uuid4()).upper())'`")
+            self.problem(wf, ("world", "ifid"), f"{escape_line(ifid)!r} is not an IFID: 8 to 63 capital letters, digits and '-'", hint)
+            ifid = ""
+        blurb = self.get(wf, w, "blurb", str, ("world",), default="")
         unavailable = self.get(wf, w, "unavailable", str, ("world",), default="hide")
         if unavailable not in ("hide", "grey"):
             self.problem(wf, ("world", "unavailable"), f"must be \"hide\" or \"grey\", not {unavailable!r}")
@@ -421,7 +430,7 @@ class _Loader(RoomReader):
             id=wid, title=title, author=author, intro=intro, start=self.room_key.get(start, start), unavailable=unavailable,
             vars=tuple(vars_), rooms=rooms, room_order=tuple(room_index), endings=tuple(endings),
             path=str(root), content_hash=self.content_hash, version=version, scope=self.scope,
-            files=self.files,
+            files=self.files, ifid=ifid, blurb=blurb,
         )
 
     def _template(self, s) -> Template | None:

@@ -63,6 +63,10 @@ WORLD = {
     "show_changes": (_d({"type": "boolean"}, "After each move the player sees what changed, e.g. (dread +1). "
                                              "false hides that for every flag and counter (each can opt back in "
                                              "with hidden = false). Default true."), False),
+    "ifid": (_d({"type": "string", "pattern": f"^{loader.IFID.pattern}$"},
+                "The story's IFID (Treaty of Babel): a UUID in capitals, made once by `adventure new` and kept "
+                "for every version; archives and the exported web page (ifiction:ifid) carry it."), False),
+    "blurb": (_d(_TEXT, "A paragraph that tells a reader what the story is: the exported page's description."), False),
 }
 ENDING = {
     "id": (_d(_ID, "Stable identifier, unique among endings; `end = \"id\"` names it."), True),
