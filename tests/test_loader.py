@@ -226,3 +226,15 @@ def test_a_room_key_with_a_line_break_is_shown_on_one_line(tmp_path):
     w = lamp_copy(tmp_path, hall=[("[hall]", '"\\u001b[31mx\\nFORGED" = [1]\n[hall]')])
     p = one_problem(w, "expected a room table")
     assert "\n" not in str(p) and "\x1b" not in str(p) and "\\n" in p.message
+
+
+def test_a_shipped_name_beats_a_folder_of_that_name_that_holds_no_world(tmp_path, monkeypatch):
+    """In the saves folder, `tutorial/` is the tutorial's saves: `adventure play tutorial` there
+    still means the shipped world; a folder that holds a world.toml is still taken as given."""
+    from adventure import find_world, shipped_worlds
+
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "tutorial").mkdir()
+    assert find_world("tutorial") == shipped_worlds()["tutorial"]
+    (tmp_path / "tutorial" / "world.toml").write_text("")
+    assert find_world("tutorial") == Path("tutorial")

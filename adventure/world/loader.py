@@ -63,9 +63,13 @@ def find_world(name_or_path: str | os.PathLike) -> Path:
     p = Path(name_or_path)
     if p.is_file() and p.name == "world.toml":
         return p.parent
-    if p.is_dir():
-        return p
     shipped = shipped_worlds()
+    if p.is_dir():
+        # a bare name that is a shipped world's, where a folder of that name holds no world (the
+        # saves folder of that world, say), means the shipped world
+        if str(name_or_path) in shipped and not (p / "world.toml").exists():
+            return shipped[str(name_or_path)]
+        return p
     if str(name_or_path) in shipped:
         return shipped[str(name_or_path)]
     s = did_you_mean(str(name_or_path), shipped)
