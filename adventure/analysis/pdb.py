@@ -85,7 +85,7 @@ def _reads(n: Node | None, out: set) -> set:
 class PatternBound:
     """bound(room, values) -> a lower bound on the moves to `ending` (INF: not reachable)."""
 
-    def __init__(self, world: World, ending: str, limit: int = 40_000, max_range: int = 40):
+    def __init__(self, world: World, ending: str, limit: int = 10_000, max_range: int = 40):
         self.world = world
         vars_ = world.vars
         e = world.ending(ending)
