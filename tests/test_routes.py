@@ -131,3 +131,14 @@ def test_graph_is_the_same_whatever_the_budget(capsys):
         outs.append(capsys.readouterr().out)
     assert outs[0] == outs[1]
     assert "(never)" not in outs[0]  # every All-Hands choice can be taken
+
+
+def test_pattern_database_makes_the_five_condition_ending_cheap():
+    """last-stand-remote needs four flags and a counter at once: h_max alone expanded 535,331
+    states; with the pattern database (analysis/pdb.py) the par is the same and proved."""
+    from adventure.analysis.routes import shortest_route
+
+    w = load_world(Path(__file__).resolve().parents[1] / "worlds" / "allhands")
+    r = shortest_route(w, "last-stand-remote")
+    assert r.proved and len(r.route) == 15
+    assert r.expanded < 20_000

@@ -34,6 +34,7 @@ from ..core.engine import step as engine_step
 from .fastsearch import FastSearch
 from .fastsearch import applies as fast_applies
 from .explore import Explorer
+from .pdb import PatternBound
 from ..core.expr import Node
 from ..core.model import State, World
 
@@ -339,6 +340,7 @@ def shortest_route(world: World, ending: str, seed: int = 0, max_states: int = 2
             return RouteResult(ending, None, True, 0, time.monotonic() - t0)
     ex = Explorer(world, seed)
     bound = _Bound(world, ex, ending)
+    pdb = PatternBound(world, ending)  # both are lower bounds, so their maximum is one too
     codec = ex.codec
     # the moves from a state: the explorer's fast path when the world allows it (the tests hold
     # it equal to Explorer.successors), else the general one
@@ -359,7 +361,10 @@ def shortest_route(world: World, ending: str, seed: int = 0, max_states: int = 2
         v = memo.get(mk)
         if v is None:
             room, values, _, used, _, _ = codec.decode(key)
-            v = memo[mk] = bound(room, values, used)
+            v = pdb(room, values)
+            if v < INF:
+                v = max(v, bound(room, values, used))
+            memo[mk] = v
         return v
 
     start = ex.start_key() if start_state is None else ex.from_state(start_state)
