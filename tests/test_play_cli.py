@@ -58,3 +58,10 @@ def test_continue_with_a_wrong_typed_autosave_names_it_and_moves_it_aside(tmp_pa
         assert "THE KITCHEN" in r.stdout
     assert "autosave.json" in r.stdout or (p.parent / "autosave.damaged.json").read_bytes() == raw
     assert (p.parent / "autosave.damaged.json").read_bytes() == raw
+
+
+def test_plain_output_wraps_choice_labels_under_themselves(tmp_path):
+    r = run(["play", "tutorial", "--plain", "--saves", str(tmp_path)], stdin="3\n2\n", env={"COLUMNS": "40"})
+    assert r.returncode == 0
+    assert "  3. Give up and swim for the mainland\n     (not available)" in r.stdout, r.stdout
+    assert max(map(len, r.stdout.splitlines())) <= 40

@@ -10,6 +10,7 @@ from pathlib import Path
 import pexpect
 import pytest
 from prompt_toolkit.application import create_app_session
+from prompt_toolkit.data_structures import Size
 from prompt_toolkit.document import Document
 from prompt_toolkit.input import create_pipe_input
 from prompt_toolkit.output.plain_text import PlainTextOutput
@@ -20,14 +21,39 @@ from adventure.play.tui import ChoiceCompleter, run_tui
 from conftest import ROOT
 
 
-def drive(session, keys, **kw):
+class SizedOutput(PlainTextOutput):
+    """Plain text out, from a terminal of `rows` x `columns` (PlainTextOutput says 40 x 80)."""
+
+    def __init__(self, f, rows=40, columns=80):
+        super().__init__(f)
+        self.size = Size(rows=rows, columns=columns)
+
+    def get_size(self):
+        return self.size
+
+
+def drive(session, keys, size=None, **kw):
     buf = io.StringIO()
     with create_pipe_input() as inp:
         inp.send_text(keys)
-        out = PlainTextOutput(buf)
+        out = PlainTextOutput(buf) if size is None else SizedOutput(buf, *size)
         with create_app_session(input=inp, output=out):
             code = run_tui(session, input=inp, output=out, **kw)
     return code, buf.getvalue()
+
+
+def spy_toolbars(monkeypatch):
+    """The PromptSessions run_tui makes, to read their toolbars."""
+    import adventure.play.tui as tui
+
+    seen = []
+
+    class Spy(tui.PromptSession):
+        def __init__(self, *a, **k):
+            super().__init__(*a, **k)
+            seen.append(self)
+    monkeypatch.setattr(tui, "PromptSession", Spy)
+    return seen
 
 
 def test_headless_play_save_undo_and_ctrl_d(tutorial, tmp_path):
@@ -209,3 +235,55 @@ def test_ctrl_c_or_ctrl_d_at_the_continue_prompt_in_a_pseudo_terminal(tmp_path, 
     child.close()
     assert child.exitstatus == 0
     assert tree(tmp_path) == before
+
+
+# ---------------------------------------------------------------- narrow terminals (issue #19)
+
+LONG = (
+    '[world]\nid = "narrow"\ntitle = "The Extremely Long and Winding Title of This Small World"\nstart = "r"\n'
+    'unavailable = "grey"\n[state]\nlit = false\n'
+    '[[ending]]\nid = "e"\ntitle = "E"\ntext = "Done."\n',
+    {"r": '[r]\ntitle = "The Long Room"\ntext = "Short."\n'
+          '[[r.choice]]\nid = "watch"\nsay = "Keep on watching the screen share while somebody else is presenting"\n'
+          'go = "r"\n'
+          '[[r.choice]]\nid = "lamp"\nsay = "Accept the offer, and log off from Lanternfish for ever"\n'
+          'if = "lit"\nend = true\n'
+          '[[r.choice]]\nid = "light"\nsay = "Light it"\ndo = "lit = true"\n'
+          + "".join(f'[[r.choice]]\nid = "c{i}"\nsay = "Choice number {i} with quite a long label to wrap around"\n'
+                    f'go = "r"\n' for i in range(7))})
+
+
+def test_at_60_columns_labels_wrap_under_themselves_and_the_toolbar_ends_in_an_ellipsis(tmp_path, monkeypatch):
+    """At 60 columns the terminal split long labels mid-word ("watchin / g", "(no / t available)")
+    and cut the toolbar before the move count and :help."""
+    from adventure import load_world
+    from conftest import write_world
+
+    world = load_world(write_world(tmp_path / "w", *LONG))
+    bars = spy_toolbars(monkeypatch)
+    s = Session(world, tmp_path / "s", autosave=False)
+    code, out = drive(s, "1\r:quit\r", size=(20, 60), offer_continue=False)
+    story = out[:out.index("Goodbye")]
+    lines = [ln.rstrip("\r") for ln in story.split("\n") if "|" not in ln]  # the toolbar is drawn in there too
+    assert max(len(ln.rstrip()) for ln in lines) <= 60, [ln for ln in lines if len(ln.rstrip()) > 60]
+    # every label is there with its words whole, continued under its first word
+    text = "\n".join(lines)
+    assert "  2. Accept the offer, and log off from Lanternfish for\n     ever (not available)" in text, text
+    assert "  1. Keep on watching the screen share while somebody else\n     is presenting" in text, text
+    assert "  10. Choice number 6 with quite a long label to wrap\n      around" in text, text
+    bar = bars[0].bottom_toolbar()
+    assert len(bar) <= 59 and bar.endswith("\u2026"), bar
+    assert "move 1" in bar and ":help" in bar and bar.startswith(" The Long Room  |  move 1"), bar
+
+
+def test_the_toolbar_shortens_the_room_title_last_and_never_the_move_count_or_help(tutorial, tmp_path, monkeypatch):
+    bars = spy_toolbars(monkeypatch)
+    s = Session(tutorial, tmp_path, autosave=False)
+    drive(s, ":quit\r", size=(20, 60), offer_continue=False)
+    ps = bars[0]
+    assert ps.bottom_toolbar() == " The Kitchen  |  move 0  |  :help  |  The Lighthouse Keepe\u2026"
+    for columns, want in [(100, " The Kitchen  |  move 0  |  :help  |  The Lighthouse Keeper's Tuesday"),
+                          (40, " The Kitchen  |  move 0  |  :help"), (30, " The Ki\u2026  |  move 0  |  :help"),
+                          (15, " move 0  |  :help")]:
+        ps.output.size = Size(rows=20, columns=columns)
+        assert ps.bottom_toolbar() == want

@@ -21,7 +21,7 @@ from prompt_toolkit.styles import Style
 from .saves import list_saves
 from ..core.narration import Block
 from .session import COMMANDS, Session
-from ..core.text import clean, wrap
+from ..core.text import clean, hang, hang_line, wrap
 
 STYLE = Style.from_dict({
     "title": "bold ansibrightcyan",
@@ -68,21 +68,49 @@ class ChoiceCompleter(Completer):
 
 
 def fragments(blocks: list[Block], width: int) -> list[tuple[str, str]]:
+    """The blocks as styled text wrapped to `width`: no line is longer, so the terminal never
+    splits a word; a choice's label wraps under itself, past its number."""
     out: list[tuple[str, str]] = []
     for style, text in blocks:
         text = clean(text)  # defence in depth: saves, replays and typed input reach here too
         if style == "title":
             out.append(("", "\n"))
-            out.append(("class:title", text + "\n"))
+            out.append(("class:title", hang_line(text, width) + "\n"))
         elif style in ("choice", "grey"):
             num, _, label = text.partition(" ")
-            out.append(("class:number" if style == "choice" else "class:grey", "  " + num + " "))
-            out.append((f"class:{style}", label + "\n"))
+            first = "  " + num + " "
+            out.append(("class:number" if style == "choice" else "class:grey", first))
+            out.append((f"class:{style}", hang(label, width, first)[len(first):] + "\n"))
         elif style in ("text", "intro", "reply", "ending"):
             out.append((f"class:{style}", wrap(text, width) + "\n\n"))
         else:
-            out.append((f"class:{style}", text + "\n"))
+            out.append((f"class:{style}", hang_line(text, width) + "\n"))
     return out
+
+
+SEP = "  |  "
+
+
+def fit_bar(parts: list[str], width: int, shrink: tuple[int, ...]) -> str:
+    """The toolbar: `parts` apart by SEP in `width` cells. When they do not fit, the parts listed
+    in `shrink` are shortened in that order, each ending in an ellipsis (or left out if that leaves
+    nothing of it); the others (the move count, `:help`) always stay whole."""
+    from prompt_toolkit.utils import get_cwidth
+
+    parts = [clean(p) for p in parts]  # titles come from the world: no control or bidi characters
+    for i in shrink:
+        parts[i] = parts[i][:width + 1]  # a title 100,000 characters long is measured no further
+    for i in shrink:
+        over = get_cwidth(" " + SEP.join(p for p in parts if p)) - width
+        if over <= 0:
+            break
+        p = parts[i]
+        room = get_cwidth(p) - over - 1  # cells left for what is kept of it, before the ellipsis
+        keep = max(0, min(len(p), room))
+        while keep > 0 and get_cwidth(p[:keep]) > room:
+            keep -= 1
+        parts[i] = p[:keep].rstrip() + "\u2026" if keep >= 2 else ""
+    return " " + SEP.join(p for p in parts if p)
 
 
 def _bindings() -> KeyBindings:
@@ -118,17 +146,22 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
 
     timed = hasattr(session, "timer_text")
 
+    saved = None  # at the continue question: (room title, moves) of the game it is about
+
     def toolbar():
+        width = ps.output.get_size().columns - 1
         if timed:
-            return clean(" " + session.timer_text() + "  |  Ctrl-R new run")
+            return fit_bar([session.timer_text(), "Ctrl-R new run"], width, (1,))
+        if saved is not None:
+            return fit_bar([f"Saved game: {saved[0] or '?'}", f"move {saved[1]}", session.world.title], width, (2, 0))
         s = session.game.state
         where = session.world.rooms[s.room].title if s.ending is None else "The End"
-        parts = [f" {session.world.title}", where, f"move {s.turn}"]
+        parts = [where, f"move {s.turn}"]
         if clock:
             el = int(time.monotonic() - started)
             parts.append(f"{time.strftime('%H:%M')}  played {el // 60}:{el % 60:02d}")
-        parts.append(":help")
-        return clean("  |  ".join(parts))  # titles come from the world: no control or bidi characters
+        parts += [":help", session.world.title]
+        return fit_bar(parts, width, (len(parts) - 1, 0))
 
     ps: PromptSession = PromptSession(
         completer=ChoiceCompleter(session), history=InMemoryHistory(), bottom_toolbar=toolbar,
@@ -142,13 +175,15 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
             print_formatted_text(FormattedText(fragments(blocks, width)), style=STYLE, color_depth=depth,
                                  output=ps.output, end="")
 
-    if not resume and offer_continue and session.can_continue():
+    saved = session.saved_game() if not resume and offer_continue else None
+    if saved is not None:  # a game to continue: not one finished at an ending
         try:
             answer = ps.prompt([("class:prompt", "Continue where you left off? [Y/n] ")])
         except (EOFError, KeyboardInterrupt):
             # neither yes nor no: leave, and touch nothing (a new game would replace the autosave)
             show([("info", "Goodbye. Nothing was changed.")])
             return 0
+        saved = None
         resume = answer.strip().lower() in ("", "y", "yes")
     show(session.opening(resume))
     stop = threading.Event()
