@@ -4,6 +4,7 @@ import io
 import os
 import re
 import shutil
+import signal
 import sys
 from pathlib import Path
 
@@ -36,6 +37,7 @@ def drive(session, keys, size=None, **kw):
     buf = io.StringIO()
     with create_pipe_input() as inp:
         inp.send_text(keys)
+        inp.pipe.close_write()  # then the end of input, as Ctrl-D: a test that runs out of keys ends
         out = PlainTextOutput(buf) if size is None else SizedOutput(buf, *size)
         with create_app_session(input=inp, output=out):
             code = run_tui(session, input=inp, output=out, **kw)
@@ -262,7 +264,7 @@ def test_at_60_columns_labels_wrap_under_themselves_and_the_toolbar_ends_in_an_e
     world = load_world(write_world(tmp_path / "w", *LONG))
     bars = spy_toolbars(monkeypatch)
     s = Session(world, tmp_path / "s", autosave=False)
-    code, out = drive(s, "1\r:quit\r", size=(20, 60), offer_continue=False)
+    code, out = drive(s, "1\r\r\r\r:quit\r", size=(20, 60), offer_continue=False)  # Enter at each "more"
     story = out[:out.index("Goodbye")]
     lines = [ln.rstrip("\r") for ln in story.split("\n") if "|" not in ln]  # the toolbar is drawn in there too
     assert max(len(ln.rstrip()) for ln in lines) <= 60, [ln for ln in lines if len(ln.rstrip()) > 60]
@@ -287,3 +289,85 @@ def test_the_toolbar_shortens_the_room_title_last_and_never_the_move_count_or_he
                           (15, " move 0  |  :help")]:
         ps.output.size = Size(rows=20, columns=columns)
         assert ps.bottom_toolbar() == want
+
+
+# ---------------------------------------------------------------- long output (issue #19)
+
+
+def allhands_session(root, **kw):
+    from adventure import load_world
+
+    return Session(load_world("allhands"), root, **kw)
+
+
+def test_output_taller_than_the_screen_stops_at_a_more_prompt_with_its_start_in_view(tmp_path):
+    """The intro and the first room (about 45 lines) scrolled the title off a 40-line screen."""
+    s = allhands_session(tmp_path, autosave=False)
+    code, out = drive(s, "\r:quit\r", size=(40, 100), offer_continue=False)
+    first, _, rest = out.partition("-- more: Enter --")
+    assert rest, "no more prompt"
+    shown = first.strip("\r\n").split("\n")
+    assert shown[0].strip() == "All-Hands" and len(shown) <= 38, shown  # the title, and room for the prompt
+    # it stops at a paragraph's end: here the choices come whole after Enter
+    assert "The Kitchen Table" in first and "Join from the link" not in first
+    assert "  1. Join from the link" in rest and "  5. Glance at last night's" in rest
+
+
+def test_at_a_more_prompt_ctrl_c_shows_the_rest_and_typed_text_comes_back(tmp_path):
+    s = allhands_session(tmp_path, autosave=False)
+    code, out = drive(s, "\x03:quit\r", size=(20, 60), offer_continue=False)
+    assert "-- more" in out and "Join from the link" in out.partition("-- more")[2]
+    s = allhands_session(tmp_path, autosave=False)
+    drive(s, "3\r\r\r\r", size=(20, 60), offer_continue=False)  # "3" at the first "more", then Enter at the prompt
+    assert s.game.log == ["feed-cat"], s.game.log
+
+
+def test_look_shows_the_room_again_in_the_terminal(tmp_path):
+    s = allhands_session(tmp_path, autosave=False)
+    code, out = drive(s, "\x03:look\r\x03:quit\r", size=(40, 100), offer_continue=False)
+    assert out.count("The Kitchen Table") >= 2
+
+
+def expect_answering_cpr(child, pattern):
+    """child.expect(pattern), answering prompt_toolkit's cursor position requests on the way as a
+    terminal does (with the cursor at the top left): only then does it know the screen's height,
+    and draw the toolbar."""
+    while child.expect([re.escape("\x1b[6n"), pattern]) == 0:
+        child.send("\x1b[1;1R")
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the player's process id in /proc")
+def test_sigterm_restores_the_terminal_and_keeps_the_autosave(tmp_path, tutorial):
+    """`kill -TERM` left the terminal in raw mode, with the toolbar under the shell's prompt."""
+    exe = adventure_exe()
+    cmd = [exe] if exe else [sys.executable, "-m", "adventure"]
+    script = '"$@"; echo "[exit $?]"; stty -a; echo "[stty done]"'
+    env = dict(os.environ, TERM="xterm", NO_COLOR="1")
+    env.pop("PROMPT_TOOLKIT_NO_CPR", None)
+    seen = io.StringIO()
+    child = pexpect.spawn("sh", ["-c", script, "sh", *cmd, "play", "tutorial", "--saves", str(tmp_path)],
+                          env=env, cwd=str(ROOT), dimensions=(24, 80), encoding="utf-8", timeout=20)
+    child.logfile_read = seen
+    expect_answering_cpr(child, "Climb the stairs")
+    expect_answering_cpr(child, "move 0")  # the toolbar is drawn
+    child.send("3\r")
+    expect_answering_cpr(child, "Keep climbing")
+    expect_answering_cpr(child, "move 1")
+    player = int(Path(f"/proc/{child.pid}/task/{child.pid}/children").read_text().split()[0])
+    os.kill(player, signal.SIGTERM)
+    expect_answering_cpr(child, r"\[exit (\d+)\]")
+    assert child.match.group(1) == "143"  # 128 + SIGTERM: it says it was stopped
+    after_kill = seen.getvalue()
+    child.expect(r"\[stty done\]")
+    stty = child.before
+    child.expect(pexpect.EOF)
+    # the terminal is back in the mode the shell left it in: line editing and echo on
+    assert re.search(r"(?<![-\w])icanon\b", stty) and re.search(r"(?<![-\w])echo\b", stty), stty
+    # after the toolbar was last drawn, the screen below the prompt was erased (\x1b[J), taking
+    # it down, and the goodbye written
+    last = after_kill[after_kill.rindex("move 1"):]
+    assert "\x1b[J" in last and "Goodbye" in last, ascii(last)
+    # and the autosave is the game as it was
+    s = Session(tutorial, tmp_path)
+    s.resume()
+    assert s.game.log == ["up"]

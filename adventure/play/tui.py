@@ -7,12 +7,13 @@ when the world loaded, so a world cannot send escape sequences to the terminal.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 
 from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.completion import Completer, Completion
-from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.formatted_text import FormattedText, split_lines
 from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.output import ColorDepth
@@ -36,6 +37,7 @@ STYLE = Style.from_dict({
     "info": "ansigreen",
     "error": "ansired",
     "prompt": "bold",
+    "more": "reverse",
     "bottom-toolbar": "noreverse bg:ansiblack ansiwhite",
 })
 
@@ -169,20 +171,110 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
         refresh_interval=0.1 if timed else 1 if clock else 0, input=input, output=output, key_bindings=_bindings(),
     )
 
-    def show(blocks):
-        if blocks:
-            width = min(100, ps.output.get_size().columns) - 2
-            print_formatted_text(FormattedText(fragments(blocks, width)), style=STYLE, color_depth=depth,
-                                 output=ps.output, end="")
+    typed = ""  # text to put back in the next prompt (typed at a "more" prompt, or before a reload)
+    term = []  # the signal that asked us to end (SIGTERM), once it came
 
-    saved = session.saved_game() if not resume and offer_continue else None
-    if saved is not None:  # a game to continue: not one finished at an ending
-        try:
-            answer = ps.prompt([("class:prompt", "Continue where you left off? [Y/n] ")])
-        except (EOFError, KeyboardInterrupt):
-            # neither yes nor no: leave, and touch nothing (a new game would replace the autosave)
-            show([("info", "Goodbye. Nothing was changed.")])
-            return 0
+    def show(blocks, page: bool = not timed):
+        """Print blocks. Output taller than the screen stops after each screenful at a "more"
+        prompt, so its start (the title) is read before it scrolls away: Enter shows the next
+        screenful, Ctrl-C the rest at once; text typed there comes back in the next prompt."""
+        nonlocal typed
+        if not blocks:
+            return
+        size = ps.output.get_size()
+        lines = list(split_lines(fragments(blocks, min(100, size.columns) - 2)))
+        height = size.rows - 2  # the prompt's line and the toolbar's stay on screen
+        while page and height >= 3 and len(lines) > height + 1 and not term:
+            # stop after the last blank line of the screenful, if not too far up (a paragraph, the
+            # list of choices, stays whole)
+            cut = next((i + 1 for i in range(height - 1, height // 2, -1) if not _text(lines[i])), height)
+            _print(lines[:cut], "\n")
+            lines = lines[cut:]
+            try:
+                more = ps.prompt([("class:more", "-- more: Enter --")])
+            except KeyboardInterrupt:
+                break
+            if more == RELOAD:
+                more = ps.default_buffer.text
+            if more.strip():
+                typed = more.strip()
+        _print(lines)
+
+    def _print(lines, end=""):
+        out: list = []
+        for i, ln in enumerate(lines):
+            if i:
+                out.append(("", "\n"))
+            out.extend(ln)
+        print_formatted_text(FormattedText(out), style=STYLE, color_depth=depth, output=ps.output, end=end)
+
+    def stop_on_signal(signum, frame):
+        """SIGTERM: end the prompt as Ctrl-D does, so that prompt_toolkit puts the terminal back
+        (no raw mode, no toolbar left under the shell's prompt); the loop then leaves."""
+        term.append(signum)
+        app = ps.app
+        if app.is_running and app.loop is not None:
+            app.loop.call_soon_threadsafe(lambda: app.is_running and app.exit(exception=EOFError()))
+
+    previous = _catch(signal.SIGTERM, stop_on_signal)
+    try:
+        saved = session.saved_game() if not resume and offer_continue else None
+        if saved is not None:  # a game to continue: not one finished at an ending
+            try:
+                answer = ps.prompt([("class:prompt", "Continue where you left off? [Y/n] ")])
+            except (EOFError, KeyboardInterrupt):
+                # neither yes nor no: leave, and touch nothing (a new game would replace the autosave)
+                show([("info", "Goodbye. Nothing was changed.")])
+                return 128 + term[0] if term else 0
+            saved = None
+            resume = answer.strip().lower() in ("", "y", "yes")
+        show(session.opening(resume))
+        stop = threading.Event()
+        if watch:
+            threading.Thread(target=_watch, args=(session, ps, stop), daemon=True).start()
+            show([("info", f"Watching {session.world.path} for changes.")])
+        while not session.done:
+            if term:  # it came while we were not at the prompt
+                show(session.handle(":quit"))
+                break
+            if timed:
+                session.prompt_started()
+            try:
+                line = ps.prompt([("class:prompt", "> ")], default=typed)
+                typed = ""
+            except KeyboardInterrupt:  # Ctrl-C cancels the line being typed
+                continue
+            except EOFError:  # Ctrl-D (or SIGTERM) leaves, after an autosave
+                show(session.handle(":quit"))
+                break
+            finally:
+                if timed:
+                    session.prompt_ended()
+            if line == RELOAD:  # the world changed under us: keep what was typed, reload, go on
+                typed = ps.default_buffer.text
+                show(session.reload())
+                continue
+            show(session.handle(line))
+        stop.set()
+        show([("info", "Saved. Goodbye.")] if session.autosave else [("info", "Goodbye.")])
+        return 128 + term[0] if term else 0
+    finally:
+        _catch(signal.SIGTERM, previous)
+
+
+def _text(line) -> str:
+    return "".join(f[1] for f in line).strip()
+
+
+def _catch(signum, handler):
+    """Install a signal handler; returns the one it replaces (None where it cannot: not the main
+    thread, or no such signal on this system)."""
+    if handler is None:
+        return None
+    try:
+        return signal.signal(signum, handler)
+    except (ValueError, OSError, AttributeError):
+        return None
         saved = None
         resume = answer.strip().lower() in ("", "y", "yes")
     show(session.opening(resume))
@@ -190,7 +282,6 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
     if watch:
         threading.Thread(target=_watch, args=(session, ps, stop), daemon=True).start()
         show([("info", f"Watching {session.world.path} for changes.")])
-    typed = ""
     while not session.done:
         if timed:
             session.prompt_started()
