@@ -53,7 +53,12 @@ def spy_toolbars(monkeypatch):
     class Spy(tui.PromptSession):
         def __init__(self, *a, **k):
             super().__init__(*a, **k)
+            self.shown = []  # (the prompt's message, the toolbar) as each prompt starts
             seen.append(self)
+
+        def prompt(self, message=None, **k):
+            self.shown.append(("".join(t for _, t in message), self.bottom_toolbar()))
+            return super().prompt(message, **k)
     monkeypatch.setattr(tui, "PromptSession", Spy)
     return seen
 
@@ -371,3 +376,24 @@ def test_sigterm_restores_the_terminal_and_keeps_the_autosave(tmp_path, tutorial
     s = Session(tutorial, tmp_path)
     s.resume()
     assert s.game.log == ["up"]
+
+
+def test_the_toolbar_at_the_continue_question_shows_the_saved_game(tutorial, tmp_path, monkeypatch):
+    """Under "Continue where you left off?" the toolbar showed the new game: the first room, move 0."""
+    s = Session(tutorial, tmp_path)
+    s.handle("climb")
+    s.handle("keep")
+    bars = spy_toolbars(monkeypatch)
+    code, out = drive(Session(tutorial, tmp_path), "\r:quit\r")
+    question, bar = bars[0].shown[0]
+    assert question.startswith("Continue where you left off?")
+    assert "The Lamp Room" in bar and "move 2" in bar and "move 0" not in bar, bar
+    assert bars[0].shown[1][0] == "> " and "The Lamp Room  |  move 2" in bars[0].shown[1][1]
+
+
+def test_a_game_finished_at_an_ending_is_not_offered_to_continue(tutorial, tmp_path):
+    s = Session(tutorial, tmp_path)
+    for m in ("climb", "keep", "wait"):
+        s.handle(m)
+    code, out = drive(Session(tutorial, tmp_path), ":quit\r")
+    assert "Continue where you left off" not in out and "The Kitchen" in out
