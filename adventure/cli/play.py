@@ -21,10 +21,30 @@ def add_arguments(p) -> None:
                         "script never replaces your game)")
     p.add_argument("--watch", action="store_true", help="reload the world when its files change, keeping your place")
     p.add_argument("--speedrun", action="store_true", help="timed run: brief text, splits, a verifiable replay")
-    p.add_argument("--category", default="any", help="speedrun category: any, all, or an ending id (default any)")
+    p.add_argument("--category", default=None, help="speedrun category: any, all, or an ending id (default any; "
+                                                     "only with --speedrun)")
+    p.add_argument("--screen-reader", action="store_true",
+                   help="output for screen readers: linear text, no toolbar or colour, titles as written "
+                        "(also ADVENTURE_SCREEN_READER=1, and TERM=dumb)")
+
+
+def screen_reader(args) -> bool:
+    """--screen-reader, else ADVENTURE_SCREEN_READER (1, yes, true; 0, no, false turn it off even
+    for a dumb terminal), else on for TERM=dumb, where the terminal player cannot draw."""
+    if args.screen_reader:
+        return True
+    env = os.environ.get("ADVENTURE_SCREEN_READER", "").strip().lower()
+    if env in ("1", "yes", "true", "on"):
+        return True
+    if env in ("0", "no", "false", "off"):
+        return False
+    return os.environ.get("TERM") == "dumb"
 
 
 def run(args) -> int:
+    if args.category is not None and not args.speedrun:
+        print("adventure play: --category names a speedrun's category: use it with --speedrun", file=sys.stderr)
+        return 2
     from .main import DEFAULT_WORLD
     from ..world.loader import load_world
     from ..play.saves import save_dir
@@ -46,7 +66,8 @@ def run(args) -> int:
         # not replace the game a player left
         autosave = args.autosave if args.autosave is not None else sys.stdin.isatty()
         session = Session(world, save_dir(args.saves), seed=args.seed, autosave=autosave)
-    if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
+    reader = screen_reader(args)
+    if not (args.plain or reader) and sys.stdin.isatty() and sys.stdout.isatty():
         from ..play.tui import run_tui
 
         color = not (args.no_color or os.environ.get("NO_COLOR"))
@@ -54,4 +75,5 @@ def run(args) -> int:
                        offer_continue=not (args.new or args.cont), watch=args.watch)
     from ..play.plain import run_plain
 
-    return run_plain(session, resume=args.cont, watch=args.watch)
+    return run_plain(session, resume=args.cont, watch=args.watch, reader=reader,
+                     offer_continue=not (args.new or args.cont))
