@@ -71,6 +71,9 @@ def run(args) -> int:
     ex = explore(world, seed=args.seed, max_states=args.max_states,
                  max_seconds=args.max_seconds if args.max_seconds and args.max_seconds > 0 else None)
     found = findings(world, ex)
+    from ..analysis.accessibility import accessibility_findings
+
+    found += accessibility_findings(world)  # warnings: text that reads badly aloud or in braille
     errors = sum(1 for f in found if f.severity == "error")
     warnings = len(found) - errors
     s.update({
