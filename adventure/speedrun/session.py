@@ -65,7 +65,8 @@ class SpeedrunSession(Session):
         self._prompt_at: float | None = None
         self.practice = False
         self.endings: list[str] = []
-        self.seen = {self.world.start}
+        self.seen = {self.world.start}  # rooms entered in this leg (splits; `all` restarts a leg)
+        self.read = {self.world.start}  # rooms whose text was shown in this run (brief mode)
         self.finished: tuple[float, float] | None = None
         stamp = time.strftime("%Y%m%d-%H%M%S")
         folder = replay_dir(self.saves_root, self.world)
@@ -128,7 +129,7 @@ class SpeedrunSession(Session):
             cid = self.game.resolve(line)
             events = self.game.choose(cid)
         except ChoiceError as e:
-            return [("error", str(e))]
+            return self.refused(line, e)
         tg, tr = self.t_game(), self.t_real()
         self.writer.move(cid, self.game.state.hash(), tg, tr)
         out = []
@@ -138,8 +139,9 @@ class SpeedrunSession(Session):
                 self.seen.add(ev.room)
                 if first and (not self.split_rooms or ev.room in self.split_rooms):
                     self.writer.split(ev.room, tg, tr)
-                if not first:
+                if ev.room in self.read:
                     ev = RoomEntered(ev.room, ev.title, "")
+                self.read.add(ev.room)
             out.append(ev)
         blocks = [b for b in event_blocks(out) if b != ("text", "")]
         if self.game.over:
@@ -155,7 +157,8 @@ class SpeedrunSession(Session):
                 left = sum(1 for e in self.world.endings if e.id not in self.endings)
                 self.game.restart()
                 self.seen = {self.world.start}
-                return blocks + [("info", f"{left} ending(s) to go. Back to the start.")] + self.here()
+                here = [b for b in self.here() if b[0] != "text"]  # brief: the start room was read
+                return blocks + [("info", f"{left} ending(s) to go. Back to the start.")] + here
             return blocks + self._finish(ending, tg, tr)
         return blocks + self.choice_blocks()
 
