@@ -11,7 +11,7 @@ def add_arguments(p) -> None:
     p.add_argument("world", nargs="?", default=None, help="a world folder, or a shipped world's name (default: allhands)")
     p.add_argument("--plain", action="store_true", help="plain text on standard input/output (no terminal UI)")
     p.add_argument("--seed", type=int, default=0, help="seed for the game's random numbers (default 0)")
-    p.add_argument("--saves", metavar="DIR", help="save folder (default: $ADVENTURE_SAVES, a checkout's saves/, or the XDG data folder)")
+    p.add_argument("--saves", metavar="DIR", help="save folder (default: $ADVENTURE_SAVES, a checkout's saves/, or the user data folder)")
     p.add_argument("--no-color", action="store_true", help="no colours (NO_COLOR is respected too)")
     p.add_argument("--clock", action="store_true", help="show a clock in the toolbar")
     p.add_argument("--new", action="store_true", help="start a new game without offering to continue the last one")

@@ -283,7 +283,7 @@ class Session:
         rows = list_saves(self.saves_root, self.world)
         if not rows:
             return [("info", f"No saves yet for this world (they go in {world_dir(self.saves_root, self.world) / 'slots'}).")]
-        out = [("info", "Saves:")]
+        out = [("info", f"Saves (in {world_dir(self.saves_root, self.world) / 'slots'}):")]
         for e in rows:
             if e.doc is None:
                 out.append(("error", f"  {e.slot}: cannot be loaded: {e.problem}"))
