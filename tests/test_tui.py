@@ -337,13 +337,25 @@ def expect_answering_cpr(child, pattern):
     """child.expect(pattern), answering prompt_toolkit's cursor position requests on the way as a
     terminal does (with the cursor at the top left): only then does it know the screen's height,
     and draw the toolbar."""
-    while child.expect([re.escape("\x1b[6n"), pattern]) == 0:
+    patterns = [re.escape("\x1b[6n")] + (pattern if isinstance(pattern, list) else [pattern])
+    while child.expect(patterns) == 0:
         child.send("\x1b[1;1R")
 
 
+def expect_reading_on(child, pattern):
+    """expect_answering_cpr, pressing Enter at each "more" prompt on the way."""
+    while True:
+        expect_answering_cpr(child, [re.escape("-- more: Enter --"), pattern])
+        if child.after != "-- more: Enter --":
+            return
+        child.send("\r")
+
+
 @pytest.mark.skipif(not sys.platform.startswith("linux"), reason="finds the player's process id in /proc")
-def test_sigterm_restores_the_terminal_and_keeps_the_autosave(tmp_path, tutorial):
-    """`kill -TERM` left the terminal in raw mode, with the toolbar under the shell's prompt."""
+@pytest.mark.parametrize("where", ["prompt", "more"])
+def test_sigterm_restores_the_terminal_and_keeps_the_autosave(tmp_path, tutorial, where):
+    """`kill -TERM` left the terminal in raw mode, with the toolbar under the shell's prompt; at a
+    "more" prompt it printed a traceback."""
     exe = adventure_exe()
     cmd = [exe] if exe else [sys.executable, "-m", "adventure"]
     script = '"$@"; echo "[exit $?]"; stty -a; echo "[stty done]"'
@@ -351,18 +363,23 @@ def test_sigterm_restores_the_terminal_and_keeps_the_autosave(tmp_path, tutorial
     env.pop("PROMPT_TOOLKIT_NO_CPR", None)
     seen = io.StringIO()
     child = pexpect.spawn("sh", ["-c", script, "sh", *cmd, "play", "tutorial", "--saves", str(tmp_path)],
-                          env=env, cwd=str(ROOT), dimensions=(24, 80), encoding="utf-8", timeout=20)
+                          env=env, cwd=str(ROOT), dimensions=(12, 80), encoding="utf-8", timeout=20)
     child.logfile_read = seen
-    expect_answering_cpr(child, "Climb the stairs")
+    expect_reading_on(child, "Climb the stairs")
     expect_answering_cpr(child, "move 0")  # the toolbar is drawn
     child.send("3\r")
-    expect_answering_cpr(child, "Keep climbing")
+    expect_reading_on(child, "Keep climbing")
     expect_answering_cpr(child, "move 1")
+    if where == "more":
+        child.send(":help\r")  # taller than 12 lines
+        expect_answering_cpr(child, re.escape("-- more: Enter --"))
+        expect_answering_cpr(child, "move 1")
     player = int(Path(f"/proc/{child.pid}/task/{child.pid}/children").read_text().split()[0])
     os.kill(player, signal.SIGTERM)
     expect_answering_cpr(child, r"\[exit (\d+)\]")
     assert child.match.group(1) == "143"  # 128 + SIGTERM: it says it was stopped
     after_kill = seen.getvalue()
+    assert "Traceback" not in after_kill
     child.expect(r"\[stty done\]")
     stty = child.before
     child.expect(pexpect.EOF)
@@ -373,6 +390,15 @@ def test_sigterm_restores_the_terminal_and_keeps_the_autosave(tmp_path, tutorial
     last = after_kill[after_kill.rindex("move 1"):]
     assert "\x1b[J" in last and "Goodbye" in last, ascii(last)
     # and the autosave is the game as it was
+    s = Session(tutorial, tmp_path)
+    s.resume()
+    assert s.game.log == ["up"]
+
+
+def test_ctrl_d_at_a_more_prompt_saves_and_leaves(tutorial, tmp_path):
+    s = Session(tutorial, tmp_path)
+    code, out = drive(s, "\r3\r:help\r\x04", size=(12, 80), offer_continue=False)
+    assert code == 0 and "Saved. Goodbye." in out and ":look" not in out.rpartition("-- more")[2]
     s = Session(tutorial, tmp_path)
     s.resume()
     assert s.game.log == ["up"]

@@ -172,7 +172,7 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
     )
 
     typed = ""  # text to put back in the next prompt (typed at a "more" prompt, or before a reload)
-    term = []  # the signal that asked us to end (SIGTERM), once it came
+    term = []  # the signal that asked us to end (SIGTERM; 0 for Ctrl-D at a "more" prompt), once it came
 
     def show(blocks, page: bool = not timed):
         """Print blocks. Output taller than the screen stops after each screenful at a "more"
@@ -194,6 +194,9 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
                 more = ps.prompt([("class:more", "-- more: Enter --")])
             except KeyboardInterrupt:
                 break
+            except EOFError:  # Ctrl-D (or SIGTERM) here too: leave, after an autosave
+                term.append(0)
+                return
             if more == RELOAD:
                 more = ps.default_buffer.text
             if more.strip():
@@ -225,7 +228,7 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
             except (EOFError, KeyboardInterrupt):
                 # neither yes nor no: leave, and touch nothing (a new game would replace the autosave)
                 show([("info", "Goodbye. Nothing was changed.")])
-                return 128 + term[0] if term else 0
+                return 128 + term[0] if term and term[0] else 0
             saved = None
             resume = answer.strip().lower() in ("", "y", "yes")
         show(session.opening(resume))
@@ -234,7 +237,7 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
             threading.Thread(target=_watch, args=(session, ps, stop), daemon=True).start()
             show([("info", f"Watching {session.world.path} for changes.")])
         while not session.done:
-            if term:  # it came while we were not at the prompt
+            if term:  # it came while we were not at the prompt, or at a "more" prompt
                 show(session.handle(":quit"))
                 break
             if timed:
@@ -257,7 +260,7 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
             show(session.handle(line))
         stop.set()
         show([("info", "Saved. Goodbye.")] if session.autosave else [("info", "Goodbye.")])
-        return 128 + term[0] if term else 0
+        return 128 + term[0] if term and term[0] else 0
     finally:
         _catch(signal.SIGTERM, previous)
 
