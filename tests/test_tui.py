@@ -423,3 +423,43 @@ def test_a_game_finished_at_an_ending_is_not_offered_to_continue(tutorial, tmp_p
         s.handle(m)
     code, out = drive(Session(tutorial, tmp_path), ":quit\r")
     assert "Continue where you left off" not in out and "The Kitchen" in out
+
+
+def test_a_world_edited_during_a_more_prompt_is_reloaded_after_it(tmp_path, monkeypatch):
+    """The reload that --watch asks for while a "more" prompt is up is done once the output is
+    shown (it was dropped)."""
+    import shutil
+    import threading
+
+    import adventure.play.tui as tui
+    from adventure import load_world
+    from conftest import WORLDS
+
+    w = tmp_path / "w"
+    shutil.copytree(WORLDS / "tutorial", w)
+    s = Session(load_world(w), tmp_path / "s", autosave=False)
+    steps = []
+
+    def fake_watch(session, ps, stop, interval=0.4):
+        """End the first "more" prompt as the watcher does on an edit; then, at the next "> "
+        prompt, type :quit."""
+        def at(text):
+            while not stop.wait(0.01):
+                app = ps.app
+                if app.is_running and app.loop is not None and text in str(ps.message):
+                    return app
+        app = at("more")
+        steps.append("more")
+        app.loop.call_soon_threadsafe(lambda: app.is_running and app.exit(result=tui.RELOAD))
+        at("> ")
+        steps.append("prompt")
+        inp.send_text(":quit\r")
+    monkeypatch.setattr(tui, "_watch", fake_watch)
+    buf = io.StringIO()
+    with create_pipe_input() as inp:
+        out = SizedOutput(buf, 12, 80)
+        with create_app_session(input=inp, output=out):
+            run_tui(s, input=inp, output=out, watch=True, offer_continue=False)
+    text = buf.getvalue()
+    assert steps == ["more", "prompt"]
+    assert "Reloaded The Lighthouse Keeper's Tuesday; replayed 0 move(s)." in text

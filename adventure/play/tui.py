@@ -172,6 +172,7 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
     )
 
     typed = ""  # text to put back in the next prompt (typed at a "more" prompt, or before a reload)
+    reload = []  # the world changed during a "more" prompt
     term = []  # the signal that asked us to end (SIGTERM; 0 for Ctrl-D at a "more" prompt), once it came
 
     def show(blocks, page: bool = not timed):
@@ -197,7 +198,8 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
             except EOFError:  # Ctrl-D (or SIGTERM) here too: leave, after an autosave
                 term.append(0)
                 return
-            if more == RELOAD:
+            if more == RELOAD:  # the world changed: reload once this output is shown
+                reload.append(True)
                 more = ps.default_buffer.text
             if more.strip():
                 typed = more.strip()
@@ -231,15 +233,20 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
                 return 128 + term[0] if term and term[0] else 0
             saved = None
             resume = answer.strip().lower() in ("", "y", "yes")
-        show(session.opening(resume))
         stop = threading.Event()
-        if watch:
+        if watch:  # from the first screen on (an edit during its "more" prompts is not missed)
             threading.Thread(target=_watch, args=(session, ps, stop), daemon=True).start()
+        show(session.opening(resume))
+        if watch:
             show([("info", f"Watching {session.world.path} for changes.")])
         while not session.done:
             if term:  # it came while we were not at the prompt, or at a "more" prompt
                 show(session.handle(":quit"))
                 break
+            if reload:
+                reload.clear()
+                show(session.reload())
+                continue
             if timed:
                 session.prompt_started()
             try:
