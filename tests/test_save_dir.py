@@ -3,7 +3,6 @@ with the overrides kept, and the folder of earlier versions (XDG's, on every sys
 
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
 

@@ -429,7 +429,6 @@ def test_a_world_edited_during_a_more_prompt_is_reloaded_after_it(tmp_path, monk
     """The reload that --watch asks for while a "more" prompt is up is done once the output is
     shown (it was dropped)."""
     import shutil
-    import threading
 
     import adventure.play.tui as tui
     from adventure import load_world
