@@ -285,32 +285,3 @@ def _catch(signum, handler):
         return signal.signal(signum, handler)
     except (ValueError, OSError, AttributeError):
         return None
-        saved = None
-        resume = answer.strip().lower() in ("", "y", "yes")
-    show(session.opening(resume))
-    stop = threading.Event()
-    if watch:
-        threading.Thread(target=_watch, args=(session, ps, stop), daemon=True).start()
-        show([("info", f"Watching {session.world.path} for changes.")])
-    while not session.done:
-        if timed:
-            session.prompt_started()
-        try:
-            line = ps.prompt([("class:prompt", "> ")], default=typed)
-            typed = ""
-        except KeyboardInterrupt:  # Ctrl-C cancels the line being typed
-            continue
-        except EOFError:  # Ctrl-D leaves, after an autosave
-            show(session.handle(":quit"))
-            break
-        finally:
-            if timed:
-                session.prompt_ended()
-        if line == RELOAD:  # the world changed under us: keep what was typed, reload, go on
-            typed = ps.default_buffer.text
-            show(session.reload())
-            continue
-        show(session.handle(line))
-    stop.set()
-    show([("info", "Saved. Goodbye.")] if session.autosave else [("info", "Goodbye.")])
-    return 0
