@@ -175,7 +175,9 @@ def worker(argv: list[str], env: dict) -> dict:
 
 
 _ANSI = re.compile(rb"\x1b\[[0-?]*[ -/]*[@-~]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)|\x1b[()][0-9A-Za-z]|\x1b[=>78]")
-_PROMPT = re.compile(rb"(?:^|[\r\n])>(?:[ \x08\r\n]|$)")
+# the prompt, or the "more" prompt that a first screen taller than the terminal stops at (All-Hands'
+# does at 100x40): either way the player is ready for input
+_PROMPT = re.compile(rb"(?:^|[\r\n])(?:>(?:[ \x08\r\n]|$)|-- more: Enter --)")
 
 
 def time_to_prompt(argv: list[str], env: dict, timeout: float = 30.0) -> tuple[float | None, bytes]:

@@ -225,3 +225,88 @@ def test_an_autosave_whose_moves_no_longer_play_is_kept_as_outdated(tmp_path):
     out = texts(Session(load_world(w), tmp_path / "s").opening(resume=True))
     assert "no longer play" in out and "kept as autosave.outdated.json" in out
     assert (p.parent / "autosave.outdated.json").read_bytes() == raw
+
+
+# ---------------------------------------------------------------- frictions a new player meets (issue #19)
+
+
+@pytest.mark.parametrize("line,cmd", [("help", ":help"), ("HELP", ":help"), ("quit", ":quit"), ("save", ":save"),
+                                      ("save tower", ":save tower"), ("look", ":look"), ("exit", ":quit"),
+                                      ("?", ":help")])
+def test_a_command_typed_without_its_colon_points_to_it(tutorial, tmp_path, line, cmd):
+    """`help` said "no choice matches 'help'", which does not tell a new player about `:help`."""
+    s = Session(tutorial, tmp_path, autosave=False)
+    out = s.handle(line)
+    assert out[0][0] == "error" and "no choice matches" not in texts(out)
+    assert f"type {cmd}" in texts(out) and "colon" in texts(out)
+    assert s.game.log == [] and not s.done
+
+
+def test_a_choice_whose_label_looks_like_a_command_is_still_a_choice(tmp_path):
+    from conftest import write_world
+
+    w = write_world(tmp_path / "w", '[world]\nid = "h"\ntitle = "H"\nstart = "r"\n[[ending]]\nid = "e"\ntitle = "E"\ntext = "x"\n',
+                    {"r": '[r]\ntitle = "R"\ntext = "x"\n[[r.choice]]\nid = "c"\nsay = "Help the gull"\nend = true\n'})
+    s = Session(load_world(w), tmp_path / "s", autosave=False)
+    s.handle("help")
+    assert s.game.over
+
+
+def test_typing_a_greyed_choice_says_it_is_not_available_and_why(tutorial, tmp_path):
+    """Typing the label of a greyed-out choice said "no choice matches", as if it were not there."""
+    s = Session(tutorial, tmp_path, autosave=False)
+    s.handle("climb")
+    s.handle("keep")
+    for line in ("Give up and swim for the mainland", "swim", "3"):
+        out = s.handle(line)
+        assert out[0][0] == "error", out
+        t = texts(out)
+        assert "no choice matches" not in t and "not available" in t, t
+        assert "needs: turn >= 3" in t and "False now: turn >= 3" in t, t
+    assert s.game.log == ["up", "up"]
+    # an available choice that shares words with it is still taken
+    s.handle("light")
+    assert s.game.log == ["up", "up", "light"]
+
+
+def test_look_shows_the_room_again_and_help_lists_it(tutorial, tmp_path):
+    s = Session(tutorial, tmp_path, autosave=False)
+    s.handle("kettle")
+    out = s.handle(":look")
+    assert out[0] == ("title", "The Kitchen") and "kettle is muttering" in texts(out)
+    assert ("choice", "1. Give the gull your biscuit") in out and s.game.log == ["kettle"]
+    assert ":look" in texts(s.handle(":help"))
+    s.handle("climb")
+    s.handle("keep")
+    s.handle("wait")
+    out = texts(s.handle(":look"))
+    assert "Lights Out" in out and "The end." in out
+
+
+def test_saves_names_the_ending_of_a_save_made_at_an_ending(tutorial, tmp_path):
+    s = Session(tutorial, tmp_path, autosave=False)
+    s.handle("climb")
+    s.handle(":save halfway")
+    s.handle("keep")
+    s.handle("wait")
+    s.handle(":save finished")
+    out = s.handle(":saves")
+    rows = {t.split()[0]: t for _, t in out[1:]}
+    assert "ending: Lights Out" in rows["finished"], rows
+    assert "The Stairs" in rows["halfway"] and "ending" not in rows["halfway"]
+
+
+def test_a_finished_game_is_not_offered_to_continue(tutorial, tmp_path):
+    """An autosave made at an ending was offered as "Continue where you left off?", which led
+    only to "The end."."""
+    s = Session(tutorial, tmp_path)
+    assert not s.can_continue()
+    s.handle("climb")
+    assert Session(tutorial, tmp_path).can_continue()
+    assert Session(tutorial, tmp_path).saved_game() == ("The Stairs", 1)
+    s.handle("keep")
+    s.handle("wait")
+    assert s.game.over
+    assert not Session(tutorial, tmp_path).can_continue()
+    s.handle(":undo")  # back before the ending: a game to continue again
+    assert Session(tutorial, tmp_path).can_continue()

@@ -90,6 +90,9 @@ def _run(args) -> int:
                  max_seconds=args.max_seconds if args.max_seconds and args.max_seconds > 0 else None)
     ex = an.exploration
     found = analysis_findings(world, an)
+    from ..analysis.accessibility import accessibility_findings
+
+    found += accessibility_findings(world)  # warnings: text that reads badly aloud or in braille
     errors = sum(1 for f in found if f.severity == "error")
     warnings = len(found) - errors
     counts = an.counts()

@@ -11,7 +11,7 @@ def add_arguments(p) -> None:
     p.add_argument("world", nargs="?", default=None, help="a world folder, or a shipped world's name (default: allhands)")
     p.add_argument("--plain", action="store_true", help="plain text on standard input/output (no terminal UI)")
     p.add_argument("--seed", type=int, default=0, help="seed for the game's random numbers (default 0)")
-    p.add_argument("--saves", metavar="DIR", help="save folder (default: $ADVENTURE_SAVES, a checkout's saves/, or the XDG data folder)")
+    p.add_argument("--saves", metavar="DIR", help="save folder (default: $ADVENTURE_SAVES, a checkout's saves/, or the user data folder)")
     p.add_argument("--no-color", action="store_true", help="no colours (NO_COLOR is respected too)")
     p.add_argument("--clock", action="store_true", help="show a clock in the toolbar")
     p.add_argument("--new", action="store_true", help="start a new game without offering to continue the last one")
@@ -21,16 +21,36 @@ def add_arguments(p) -> None:
                         "script never replaces your game)")
     p.add_argument("--watch", action="store_true", help="reload the world when its files change, keeping your place")
     p.add_argument("--speedrun", action="store_true", help="timed run: brief text, splits, a verifiable replay")
-    p.add_argument("--category", default="any", help="speedrun category: any, all, or an ending id (default any)")
+    p.add_argument("--category", default=None, help="speedrun category: any, all, or an ending id (default any; "
+                                                     "only with --speedrun)")
     p.add_argument("--livesplit", nargs="?", const="", metavar="HOST:PORT",
                    help="with --speedrun: drive LiveSplit through its TCP server (Control > Start TCP Server; "
                         "default 127.0.0.1:16834): start, splits, game time, reset")
     p.add_argument("--livesplit-ws", nargs="?", const="", metavar="HOST:PORT",
                    help="with --speedrun: listen for LiveSplit One (in its Settings, connect to server "
                         "ws://127.0.0.1:16835, the default) and drive it the same way")
+    p.add_argument("--screen-reader", action="store_true",
+                   help="output for screen readers: linear text, no toolbar or colour, titles as written "
+                        "(also ADVENTURE_SCREEN_READER=1, and TERM=dumb)")
+
+
+def screen_reader(args) -> bool:
+    """--screen-reader, else ADVENTURE_SCREEN_READER (1, yes, true; 0, no, false turn it off even
+    for a dumb terminal), else on for TERM=dumb, where the terminal player cannot draw."""
+    if args.screen_reader:
+        return True
+    env = os.environ.get("ADVENTURE_SCREEN_READER", "").strip().lower()
+    if env in ("1", "yes", "true", "on"):
+        return True
+    if env in ("0", "no", "false", "off"):
+        return False
+    return os.environ.get("TERM") == "dumb"
 
 
 def run(args) -> int:
+    if args.category is not None and not args.speedrun:
+        print("adventure play: --category names a speedrun's category: use it with --speedrun", file=sys.stderr)
+        return 2
     from .main import DEFAULT_WORLD
     from ..world.loader import load_world
     from ..play.saves import save_dir
@@ -79,8 +99,9 @@ def run(args) -> int:
         # not replace the game a player left
         autosave = args.autosave if args.autosave is not None else sys.stdin.isatty()
         session = Session(world, save_dir(args.saves), seed=args.seed, autosave=autosave)
+    reader = screen_reader(args)
     try:
-        if not args.plain and sys.stdin.isatty() and sys.stdout.isatty():
+        if not (args.plain or reader) and sys.stdin.isatty() and sys.stdout.isatty():
             from ..play.tui import run_tui
 
             color = not (args.no_color or os.environ.get("NO_COLOR"))
@@ -88,7 +109,8 @@ def run(args) -> int:
                            offer_continue=not (args.new or args.cont), watch=args.watch)
         from ..play.plain import run_plain
 
-        return run_plain(session, resume=args.cont, watch=args.watch)
+        return run_plain(session, resume=args.cont, watch=args.watch, reader=reader,
+                         offer_continue=not (args.new or args.cont))
     finally:
         if link is not None:
             link.close()  # what is queued is sent first (at most a second a link)

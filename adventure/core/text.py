@@ -231,6 +231,37 @@ def wrap(s: str, width: int = 78) -> str:
     return out
 
 
+def hang(s: str, width: int, first: str = "", rest: str | None = None) -> str:
+    """One line of text (a choice's label, a message) wrapped to `width` with a hanging indent:
+    `first` before its first line, `rest` (as many spaces as `first` is long, by default) before
+    the others, so that no word is split and the text lines up under itself."""
+    if len(first) + len(s) <= width and "\n" not in s:  # the commonest case: it fits
+        return first + s
+    if rest is None:
+        rest = " " * len(first)
+    room = max(10, width - max(len(first), len(rest)))
+    lines: list[str] = []
+    cur = ""
+    for w in s.split():  # a word longer than the line (a path) is kept whole, to copy it
+        if cur and len(cur) + 1 + len(w) > room and len(w) <= room:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}" if cur else w
+    lines.append(cur)
+    return "\n".join([first + lines[0]] + [rest + ln for ln in lines[1:]])
+
+
+def hang_line(s: str, width: int) -> str:
+    """A line of a message wrapped to `width`. A line that starts with spaces (a row of a listing
+    such as `:saves` or `:endings`) continues two spaces further in, so the rows stay apart."""
+    if len(s) <= width and "\n" not in s:
+        return s
+    body = s.lstrip(" ")
+    lead = " " * (len(s) - len(body))
+    return hang(body, width, lead, lead + "  " if lead else "")
+
+
 def word_count(s: str) -> int:
     return len(re.findall(r"[A-Za-z0-9']+", s))
 

@@ -12,7 +12,7 @@ from ..core.model import State, World
 from ..core.text import clean
 from .savedoc import FORMAT_VERSION, STATE_FORMAT, check_doc
 
-__all__ = ["Game", "STATE_FORMAT", "STATE_VERSION", "v1_state_hash", "typed_number"]
+__all__ = ["Game", "NotAvailable", "STATE_FORMAT", "STATE_VERSION", "v1_state_hash", "typed_number"]
 
 # 2: State.visits counts only the rooms that expressions read (format 1 counted every room, so
 # its state hashes differ; `v1_state_hash` still checks them)
@@ -28,6 +28,14 @@ def typed_number(text: str) -> int | None:
     if not text.isdecimal():
         return None
     return int(text) if len(text) <= 18 else _FAR
+
+
+class NotAvailable(ChoiceError):
+    """The player named a choice that is shown greyed out: `number` is its number on screen."""
+
+    def __init__(self, message: str, number: int):
+        super().__init__(message)
+        self.number = number
 
 
 class Game:
@@ -124,7 +132,8 @@ class Game:
         return out.events
 
     def resolve(self, text: str) -> str:
-        """Turn what a player typed (a number, a choice id, or part of a label) into a choice id."""
+        """Turn what a player typed (a number, a choice id, or part of a label) into a choice id.
+        Raises NotAvailable for a greyed-out choice, ChoiceError for anything else."""
         text = text.strip()
         opts = self.options()
         if not opts:
@@ -134,27 +143,47 @@ class Game:
             if 1 <= n <= len(opts):
                 o = opts[n - 1]
                 if not o.enabled:
-                    raise ChoiceError(f"{n} is not available now")
+                    raise NotAvailable(f"{n} is not available now", n)
                 return o.id
             raise ChoiceError(f"choose a number from 1 to {len(opts)}")
         text = clean(text)  # labels are compared as the player saw them: without control characters
-        low = text.lower()
-        if not low:
+        if not text:
             raise ChoiceError(f"type a number from 1 to {len(opts)}, or part of a choice")
         enabled = [o for o in opts if o.enabled]
         for o in enabled:
             if o.id == text:
                 return o.id
-        labels = [(o, clean(o.choice.say.render(self.state.values)).lower()) for o in enabled]
-        exact = [o for o, lab in labels if lab == low]
-        if exact:
-            return exact[0].id
-        hits = [o for o, lab in labels if lab.startswith(low)] or [o for o, lab in labels if low in lab]
+        hits = self._named(text, enabled)
         if len(hits) == 1:
             return hits[0].id
         if len(hits) > 1:
             raise ChoiceError(f"{text!r} matches {len(hits)} choices; type more of it, or its number")
+        grey = self._named(text, [o for o in opts if not o.enabled])
+        if grey:
+            n = next(i for i, o in enumerate(opts, 1) if o is grey[0])
+            label = clean(grey[0].choice.say.render(self.state.values))
+            raise NotAvailable(f"{label!r} (choice {n}) is not available now", n)
         raise ChoiceError(f"no choice matches {text!r}; type a number from 1 to {len(opts)}")
+
+    def names_a_choice(self, text: str) -> bool:
+        """Whether `text` is a number shown, or names a choice shown (available or greyed out)."""
+        opts = self.options()
+        n = typed_number(text)
+        if n is not None:
+            return 1 <= n <= len(opts)
+        text = clean(text.strip())
+        return bool(text) and (any(o.id == text for o in opts) or bool(self._named(text, opts)))
+
+    def _named(self, text: str, opts) -> list[Option]:
+        """The options whose label `text` names: the label itself (any case), else the labels it
+        starts, else the labels it is part of."""
+        low = text.lower()
+        vals = self.state.values
+        labels = [(o, clean(o.choice.say.render(vals)).lower()) for o in opts]
+        exact = [o for o, lab in labels if lab == low]
+        if exact:
+            return exact[:1]
+        return [o for o, lab in labels if lab.startswith(low)] or [o for o, lab in labels if low in lab]
 
     def _replayed(self, seed: int, moves) -> list[State]:
         """Every state from the start with `seed` through `moves`; ChoiceError names the move."""

@@ -59,7 +59,11 @@ def _checkout_saves() -> Path | None:
 
 
 def save_dir(explicit: str | os.PathLike | None = None) -> Path:
-    """Where saves go: --saves, else $ADVENTURE_SAVES, else a checkout's saves/, else XDG data."""
+    """Where saves go: --saves, else $ADVENTURE_SAVES, else a checkout's saves/, else the user data
+    folder of this system (platformdirs: ~/.local/share/adventure/saves or $XDG_DATA_HOME on Linux,
+    ~/Library/Application Support/adventure/saves on macOS, %LOCALAPPDATA%\\adventure\\saves on
+    Windows). Versions up to 0.2 used the XDG folder on every system: while the new folder does
+    not exist and that one does, saves stay there, so none is lost when the default moves."""
     if explicit:
         return Path(explicit)
     env = os.environ.get("ADVENTURE_SAVES")
@@ -68,8 +72,14 @@ def save_dir(explicit: str | os.PathLike | None = None) -> Path:
     co = _checkout_saves()
     if co is not None:
         return co
+    import platformdirs  # only here: --saves, $ADVENTURE_SAVES and a checkout never need it
+
+    new = Path(platformdirs.user_data_dir("adventure", appauthor=False)) / "saves"
     base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
-    return Path(base) / "adventure" / "saves"
+    old = Path(base) / "adventure" / "saves"
+    if old != new and old.is_dir() and not new.exists():
+        return old
+    return new
 
 
 # ---------------------------------------------------------------- where a world's files are

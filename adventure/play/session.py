@@ -14,7 +14,7 @@ from ..core.expr import explain
 from ..core.model import Env, World
 from ..core.narration import Block, choice_blocks, event_blocks
 from ..core.text import clean
-from .game import Game, typed_number
+from .game import Game, NotAvailable, typed_number
 from .saves import (Gallery, TooNew, autosave_path, keep_aside, list_saves, load_game, open_saves, read_save,
                     slot_path, world_dir, write_autosave, write_save, WorldChanged)
 
@@ -22,6 +22,7 @@ __all__ = ["Session", "COMMANDS"]
 
 COMMANDS = {
     ":help": "list these commands",
+    ":look": "show the room (or the ending) and its choices again",
     ":save": ":save [NAME]  save the game (default name: quicksave)",
     ":load": ":load [NAME]  load a save (default: quicksave)",
     ":saves": "list the saves of this world",
@@ -34,7 +35,18 @@ COMMANDS = {
 }
 
 
+# what a player may type without the colon, and the command it means
+BARE_WORDS = {name[1:]: name for name in COMMANDS} | {"exit": ":quit", "?": ":help"}
+
 END_INFO: Block = ("info", "The end. :restart to play again, :endings to see what you have found, :quit to leave.")
+
+
+def _ending_of(doc: dict) -> str | None:
+    """The ending a save's game is over at, or None: its recorded state says (a field the
+    engine does not otherwise read, so checked here)."""
+    st = doc.get("state")
+    end = st.get("ending") if isinstance(st, dict) else None
+    return end[:200] if isinstance(end, str) and end else None
 
 
 def _fmt(v) -> str:
@@ -125,7 +137,24 @@ class Session:
         return [clean(o.choice.say.render(vals)) for o in self.game.options() if o.enabled]
 
     def can_continue(self) -> bool:
-        return autosave_path(self.saves_root, self.world).is_file()
+        """Whether there is a game to offer to continue: an autosave, not one finished at an
+        ending (one that cannot be read is offered: continuing says what is wrong and keeps it)."""
+        return self.saved_game() is not None
+
+    def saved_game(self) -> tuple[str, int] | None:
+        """Where the autosave left off, as (room title, moves), for the continue question; None
+        when there is no autosave, or its game is over; ("", 0) when it cannot be read."""
+        path = autosave_path(self.saves_root, self.world)
+        if not path.is_file():
+            return None
+        try:
+            doc = read_save(path)
+        except SaveError:
+            return ("", 0)
+        if _ending_of(doc) is not None:
+            return None
+        room = self.world.rooms.get(doc.get("room", ""))
+        return (room.title if room else "", len(doc["log"]))
 
     # -- live reload (`play --watch`)
     def world_files(self) -> dict[str, tuple[float, int]]:
@@ -172,7 +201,7 @@ class Session:
             cid = self.game.resolve(line)
             events = self.game.choose(cid)
         except ChoiceError as e:
-            return [("error", str(e))]
+            return self.refused(line, e)
         out = event_blocks(events)
         if self.game.over:
             try:
@@ -182,6 +211,19 @@ class Session:
                 out.append(("error", str(e)))
         out.extend(self._changed())
         return out + self.choice_blocks()
+
+    def refused(self, line: str, e: ChoiceError) -> list[Block]:
+        """What to say when a line is not a move: why a greyed-out choice cannot be taken, the
+        command meant by a word typed without its colon, or the engine's message."""
+        if isinstance(e, NotAvailable):
+            return [("error", str(e) + ".")] + self._why(e.number, "It")
+        word, _, rest = line.strip().partition(" ")
+        cmd = BARE_WORDS.get(word.lower())
+        if cmd is not None and not self.game.names_a_choice(line):
+            typed = f"{cmd} {clean(rest.strip())}".rstrip()
+            return [("error", f"{clean(word)!r} is not a choice here. Commands start with a colon: type {typed}"
+                              + ("" if cmd == ":help" else " (:help lists them all)") + ".")]
+        return [("error", str(e))]
 
     def _changed(self) -> list[Block]:
         """The game moved (a choice, undo, load or restart): bring the autosave up to date, so that
@@ -216,6 +258,9 @@ class Session:
         except AdventureError as e:
             return [("error", str(e))]
 
+    def cmd_look(self, arg: str) -> list[Block]:
+        return self.here()
+
     def cmd_help(self, arg: str) -> list[Block]:
         rows = [("info", f"{k:<9} {v.split('  ')[-1]}") for k, v in COMMANDS.items()]
         return [("info", "Type a choice's number or part of its label. Commands:")] + rows
@@ -238,13 +283,17 @@ class Session:
         rows = list_saves(self.saves_root, self.world)
         if not rows:
             return [("info", f"No saves yet for this world (they go in {world_dir(self.saves_root, self.world) / 'slots'}).")]
-        out = [("info", "Saves:")]
+        out = [("info", f"Saves (in {world_dir(self.saves_root, self.world) / 'slots'}):")]
         for e in rows:
             if e.doc is None:
                 out.append(("error", f"  {e.slot}: cannot be loaded: {e.problem}"))
             else:
                 room = self.world.rooms.get(e.doc.get("room", ""))  # checked: a string if there
                 where = room.title if room else str(e.doc.get("room"))
+                end = _ending_of(e.doc)
+                if end is not None:
+                    ending = next((x for x in self.world.endings if x.id == end), None)
+                    where = "ending: " + (ending.title if ending else end)
                 out.append(("info", f"  {e.slot:<12} move {len(e.doc['log']):>3}  {where}  {e.doc.get('saved_at', '')}"))
         return out
 
@@ -272,13 +321,17 @@ class Session:
         n = typed_number(arg)
         if n is None or not 1 <= n <= len(opts):
             return [("error", f":why takes a choice number from 1 to {len(opts)}")]
-        o = opts[n - 1]
+        return self._why(n, f"Choice {n}")
+
+    def _why(self, n: int, name: str) -> list[Block]:
+        """Why choice `n` is greyed out: its condition, and the parts of it that are false now."""
+        o = self.game.options()[n - 1]
         if o.enabled:
             return [("info", f"Choice {n} is available.")]
         s = self.game.state
         env = Env(s.values, s.visits, s.turn)
         parts = explain(o.choice.cond, o.choice.cond_source, env)
-        return [("info", f"Choice {n} needs: {o.choice.cond_source}"),
+        return [("info", f"{name} needs: {o.choice.cond_source}"),
                 ("info", "False now: " + "; ".join(parts))]
 
     def cmd_quit(self, arg: str) -> list[Block]:

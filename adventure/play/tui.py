@@ -7,12 +7,13 @@ when the world loaded, so a world cannot send escape sequences to the terminal.
 
 from __future__ import annotations
 
+import signal
 import threading
 import time
 
 from prompt_toolkit import PromptSession, print_formatted_text
 from prompt_toolkit.completion import Completer, Completion
-from prompt_toolkit.formatted_text import FormattedText
+from prompt_toolkit.formatted_text import FormattedText, split_lines
 from prompt_toolkit.history import InMemoryHistory
 from prompt_toolkit.key_binding import KeyBindings
 from prompt_toolkit.output import ColorDepth
@@ -21,7 +22,7 @@ from prompt_toolkit.styles import Style
 from .saves import list_saves
 from ..core.narration import Block
 from .session import COMMANDS, Session
-from ..core.text import clean, wrap
+from ..core.text import clean, hang, hang_line, wrap
 
 STYLE = Style.from_dict({
     "title": "bold ansibrightcyan",
@@ -36,6 +37,7 @@ STYLE = Style.from_dict({
     "info": "ansigreen",
     "error": "ansired",
     "prompt": "bold",
+    "more": "reverse",
     "bottom-toolbar": "noreverse bg:ansiblack ansiwhite",
 })
 
@@ -68,21 +70,49 @@ class ChoiceCompleter(Completer):
 
 
 def fragments(blocks: list[Block], width: int) -> list[tuple[str, str]]:
+    """The blocks as styled text wrapped to `width`: no line is longer, so the terminal never
+    splits a word; a choice's label wraps under itself, past its number."""
     out: list[tuple[str, str]] = []
     for style, text in blocks:
         text = clean(text)  # defence in depth: saves, replays and typed input reach here too
         if style == "title":
             out.append(("", "\n"))
-            out.append(("class:title", text + "\n"))
+            out.append(("class:title", hang_line(text, width) + "\n"))
         elif style in ("choice", "grey"):
             num, _, label = text.partition(" ")
-            out.append(("class:number" if style == "choice" else "class:grey", "  " + num + " "))
-            out.append((f"class:{style}", label + "\n"))
+            first = "  " + num + " "
+            out.append(("class:number" if style == "choice" else "class:grey", first))
+            out.append((f"class:{style}", hang(label, width, first)[len(first):] + "\n"))
         elif style in ("text", "intro", "reply", "ending"):
             out.append((f"class:{style}", wrap(text, width) + "\n\n"))
         else:
-            out.append((f"class:{style}", text + "\n"))
+            out.append((f"class:{style}", hang_line(text, width) + "\n"))
     return out
+
+
+SEP = "  |  "
+
+
+def fit_bar(parts: list[str], width: int, shrink: tuple[int, ...]) -> str:
+    """The toolbar: `parts` apart by SEP in `width` cells. When they do not fit, the parts listed
+    in `shrink` are shortened in that order, each ending in an ellipsis (or left out if that leaves
+    nothing of it); the others (the move count, `:help`) always stay whole."""
+    from prompt_toolkit.utils import get_cwidth
+
+    parts = [clean(p) for p in parts]  # titles come from the world: no control or bidi characters
+    for i in shrink:
+        parts[i] = parts[i][:width + 1]  # a title 100,000 characters long is measured no further
+    for i in shrink:
+        over = get_cwidth(" " + SEP.join(p for p in parts if p)) - width
+        if over <= 0:
+            break
+        p = parts[i]
+        room = get_cwidth(p) - over - 1  # cells left for what is kept of it, before the ellipsis
+        keep = max(0, min(len(p), room))
+        while keep > 0 and get_cwidth(p[:keep]) > room:
+            keep -= 1
+        parts[i] = p[:keep].rstrip() + "\u2026" if keep >= 2 else ""
+    return " " + SEP.join(p for p in parts if p)
 
 
 def _bindings() -> KeyBindings:
@@ -118,17 +148,22 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
 
     timed = hasattr(session, "timer_text")
 
+    saved = None  # at the continue question: (room title, moves) of the game it is about
+
     def toolbar():
+        width = ps.output.get_size().columns - 1
         if timed:
-            return clean(" " + session.timer_text() + "  |  Ctrl-R new run")
+            return fit_bar([session.timer_text(), "Ctrl-R new run"], width, (1,))
+        if saved is not None:
+            return fit_bar([f"Saved game: {saved[0] or '?'}", f"move {saved[1]}", session.world.title], width, (2, 0))
         s = session.game.state
         where = session.world.rooms[s.room].title if s.ending is None else "The End"
-        parts = [f" {session.world.title}", where, f"move {s.turn}"]
+        parts = [where, f"move {s.turn}"]
         if clock:
             el = int(time.monotonic() - started)
             parts.append(f"{time.strftime('%H:%M')}  played {el // 60}:{el % 60:02d}")
-        parts.append(":help")
-        return clean("  |  ".join(parts))  # titles come from the world: no control or bidi characters
+        parts += [":help", session.world.title]
+        return fit_bar(parts, width, (len(parts) - 1, 0))
 
     ps: PromptSession = PromptSession(
         completer=ChoiceCompleter(session), history=InMemoryHistory(), bottom_toolbar=toolbar,
@@ -136,45 +171,117 @@ def run_tui(session: Session, color: bool = True, clock: bool = False, resume: b
         refresh_interval=0.1 if timed else 1 if clock else 0, input=input, output=output, key_bindings=_bindings(),
     )
 
-    def show(blocks):
-        if blocks:
-            width = min(100, ps.output.get_size().columns) - 2
-            print_formatted_text(FormattedText(fragments(blocks, width)), style=STYLE, color_depth=depth,
-                                 output=ps.output, end="")
+    typed = ""  # text to put back in the next prompt (typed at a "more" prompt, or before a reload)
+    reload = []  # the world changed during a "more" prompt
+    term = []  # the signal that asked us to end (SIGTERM; 0 for Ctrl-D at a "more" prompt), once it came
 
-    if not resume and offer_continue and session.can_continue():
-        try:
-            answer = ps.prompt([("class:prompt", "Continue where you left off? [Y/n] ")])
-        except (EOFError, KeyboardInterrupt):
-            # neither yes nor no: leave, and touch nothing (a new game would replace the autosave)
-            show([("info", "Goodbye. Nothing was changed.")])
-            return 0
-        resume = answer.strip().lower() in ("", "y", "yes")
-    show(session.opening(resume))
-    stop = threading.Event()
-    if watch:
-        threading.Thread(target=_watch, args=(session, ps, stop), daemon=True).start()
-        show([("info", f"Watching {session.world.path} for changes.")])
-    typed = ""
-    while not session.done:
-        if timed:
-            session.prompt_started()
-        try:
-            line = ps.prompt([("class:prompt", "> ")], default=typed)
-            typed = ""
-        except KeyboardInterrupt:  # Ctrl-C cancels the line being typed
-            continue
-        except EOFError:  # Ctrl-D leaves, after an autosave
-            show(session.handle(":quit"))
-            break
-        finally:
+    def show(blocks, page: bool = not timed):
+        """Print blocks. Output taller than the screen stops after each screenful at a "more"
+        prompt, so its start (the title) is read before it scrolls away: Enter shows the next
+        screenful, Ctrl-C the rest at once; text typed there comes back in the next prompt."""
+        nonlocal typed
+        if not blocks:
+            return
+        size = ps.output.get_size()
+        lines = list(split_lines(fragments(blocks, min(100, size.columns) - 2)))
+        height = size.rows - 2  # the prompt's line and the toolbar's stay on screen
+        while page and height >= 3 and len(lines) > height + 1 and not term:
+            # stop after the last blank line of the screenful, if not too far up (a paragraph, the
+            # list of choices, stays whole)
+            cut = next((i + 1 for i in range(height - 1, height // 2, -1) if not _text(lines[i])), height)
+            _print(lines[:cut], "\n")
+            lines = lines[cut:]
+            try:
+                more = ps.prompt([("class:more", "-- more: Enter --")])
+            except KeyboardInterrupt:
+                break
+            except EOFError:  # Ctrl-D (or SIGTERM) here too: leave, after an autosave
+                term.append(0)
+                return
+            if more == RELOAD:  # the world changed: reload once this output is shown
+                reload.append(True)
+                more = ps.default_buffer.text
+            if more.strip():
+                typed = more.strip()
+        _print(lines)
+
+    def _print(lines, end=""):
+        out: list = []
+        for i, ln in enumerate(lines):
+            if i:
+                out.append(("", "\n"))
+            out.extend(ln)
+        print_formatted_text(FormattedText(out), style=STYLE, color_depth=depth, output=ps.output, end=end)
+
+    def stop_on_signal(signum, frame):
+        """SIGTERM: end the prompt as Ctrl-D does, so that prompt_toolkit puts the terminal back
+        (no raw mode, no toolbar left under the shell's prompt); the loop then leaves."""
+        term.append(signum)
+        app = ps.app
+        if app.is_running and app.loop is not None:
+            app.loop.call_soon_threadsafe(lambda: app.is_running and app.exit(exception=EOFError()))
+
+    previous = _catch(signal.SIGTERM, stop_on_signal)
+    try:
+        saved = session.saved_game() if not resume and offer_continue else None
+        if saved is not None:  # a game to continue: not one finished at an ending
+            try:
+                answer = ps.prompt([("class:prompt", "Continue where you left off? [Y/n] ")])
+            except (EOFError, KeyboardInterrupt):
+                # neither yes nor no: leave, and touch nothing (a new game would replace the autosave)
+                show([("info", "Goodbye. Nothing was changed.")])
+                return 128 + term[0] if term and term[0] else 0
+            saved = None
+            resume = answer.strip().lower() in ("", "y", "yes")
+        stop = threading.Event()
+        if watch:  # from the first screen on (an edit during its "more" prompts is not missed)
+            threading.Thread(target=_watch, args=(session, ps, stop), daemon=True).start()
+        show(session.opening(resume))
+        if watch:
+            show([("info", f"Watching {session.world.path} for changes.")])
+        while not session.done:
+            if term:  # it came while we were not at the prompt, or at a "more" prompt
+                show(session.handle(":quit"))
+                break
+            if reload:
+                reload.clear()
+                show(session.reload())
+                continue
             if timed:
-                session.prompt_ended()
-        if line == RELOAD:  # the world changed under us: keep what was typed, reload, go on
-            typed = ps.default_buffer.text
-            show(session.reload())
-            continue
-        show(session.handle(line))
-    stop.set()
-    show([("info", "Saved. Goodbye.")] if session.autosave else [("info", "Goodbye.")])
-    return 0
+                session.prompt_started()
+            try:
+                line = ps.prompt([("class:prompt", "> ")], default=typed)
+                typed = ""
+            except KeyboardInterrupt:  # Ctrl-C cancels the line being typed
+                continue
+            except EOFError:  # Ctrl-D (or SIGTERM) leaves, after an autosave
+                show(session.handle(":quit"))
+                break
+            finally:
+                if timed:
+                    session.prompt_ended()
+            if line == RELOAD:  # the world changed under us: keep what was typed, reload, go on
+                typed = ps.default_buffer.text
+                show(session.reload())
+                continue
+            show(session.handle(line))
+        stop.set()
+        show([("info", "Saved. Goodbye.")] if session.autosave else [("info", "Goodbye.")])
+        return 128 + term[0] if term and term[0] else 0
+    finally:
+        _catch(signal.SIGTERM, previous)
+
+
+def _text(line) -> str:
+    return "".join(f[1] for f in line).strip()
+
+
+def _catch(signum, handler):
+    """Install a signal handler; returns the one it replaces (None where it cannot: not the main
+    thread, or no such signal on this system)."""
+    if handler is None:
+        return None
+    try:
+        return signal.signal(signum, handler)
+    except (ValueError, OSError, AttributeError):
+        return None

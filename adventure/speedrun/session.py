@@ -88,6 +88,7 @@ class SpeedrunSession(Session):
         self.endings: list[str] = []
         self.splits = Splits(self.world)
         self.moves = 0
+        self.read = {self.world.start}  # rooms whose text was shown in this run (brief mode)
         self.finished: tuple[float, float] | None = None
         self.not_recorded = None
         stamp = time.strftime("%Y%m%d-%H%M%S")
@@ -186,13 +187,15 @@ class SpeedrunSession(Session):
             cid = self.game.resolve(line)
             events = self.game.choose(cid)
         except ChoiceError as e:
-            return [("error", str(e))]
+            return self.refused(line, e)
         tg, tr = self.t_game(), self.t_real()
         out = self._moved(cid, events, tg, tr)
         shown = []
         for ev in events:
-            if isinstance(ev, RoomEntered) and ev.room not in self._first:
-                ev = RoomEntered(ev.room, ev.title, "")  # brief: the text on the first entry only
+            if isinstance(ev, RoomEntered):
+                if ev.room in self.read:  # brief: a room's text once a run, whatever the leg
+                    ev = RoomEntered(ev.room, ev.title, "")
+                self.read.add(ev.room)
             shown.append(ev)
         blocks = [b for b in event_blocks(shown) if b != ("text", "")] + out
         if self.game.over:
@@ -226,7 +229,8 @@ class SpeedrunSession(Session):
             left = sum(1 for e in self.world.endings if e.id not in self.endings)
             self.game.restart()
             self.splits.reset()
-            return out + [("info", f"{left} ending(s) to go. Back to the start.")] + self.here()
+            here = [b for b in self.here() if b[0] != "text"]  # brief: the start room was read
+            return out + [("info", f"{left} ending(s) to go. Back to the start.")] + here
         return out + self._finish(ending, tg, tr)
 
     def _aid(self, name: str, line: str) -> list[Block]:
