@@ -7,7 +7,6 @@ page as index.html in a zip, which is what itch.io plays in the browser. See doc
 
 from __future__ import annotations
 
-import os
 import sys
 from pathlib import Path
 
@@ -45,12 +44,7 @@ def run(args) -> int:
     from ..core.text import clean
 
     try:
-        atomic_write(Path(out), data)
-        # a page is made to be shared: readable by others as the umask allows (a temporary
-        # file, and so the atomic write, starts private)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(out, 0o666 & ~mask)
+        atomic_write(Path(out), data, mode=0o666)  # a page is made to be shared (less the umask)
     except OSError as e:
         print(f"adventure export: cannot write {clean(out)}: {clean(e.strerror or str(e))}"
               " (check that the folder exists and is writable)", file=sys.stderr)

@@ -54,7 +54,8 @@ def _par(world, categories) -> dict[str, int]:
 
 def _write_lss(path: Path, text: str, force: bool) -> str | None:
     """Write the .lss file atomically; a message saying why not, or None."""
-    from ..speedrun.files import shown, why, write_new
+    from ..speedrun.files import shown, why
+    from ..world.fileio import write_new
 
     folder = path.parent
     if not folder.is_dir():

@@ -26,7 +26,8 @@ from ..core.engine import EndingReached, RoomEntered, start, step
 from ..core.errors import ChoiceError, ReplayError
 from ..core.model import World
 from ..core.record import Record
-from .files import clean_stale_temps, publish, shown, temp_path, why, write_all
+from ..world.fileio import clean_stale_temps, publish, temp_path, write_all
+from .files import shown, why
 
 __all__ = ["REPLAY_VERSION", "ReplayWriter", "read_header", "read_replay", "verify_replay", "Verified", "replay_dir",
            "Splits", "chain", "dumps_line", "CHAIN_START", "AIDS", "category_problem"]

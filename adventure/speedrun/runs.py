@@ -11,7 +11,8 @@ from pathlib import Path
 from ..core.record import Record
 from ..core.errors import ReplayError
 from ..core.model import World
-from .files import TEMP, shown
+from ..world.fileio import TEMP
+from .files import shown
 from .replay import replay_dir, verify_replay
 
 
