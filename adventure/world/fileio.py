@@ -109,12 +109,16 @@ def publish(tmp: Path, path: Path, replace: bool = False) -> None:
                 return
             os.unlink(tmp)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard(tmp)
         raise
     sync_folder(path.parent)
+
+
+def _discard(tmp: Path) -> None:
+    try:
+        os.unlink(tmp)
+    except OSError:
+        pass
 
 
 def write_new(path: Path, data: bytes, replace: bool = False, mode: int = 0o644) -> None:
@@ -132,10 +136,7 @@ def write_new(path: Path, data: bytes, replace: bool = False, mode: int = 0o644)
         finally:
             os.close(fd)
     except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
+        _discard(tmp)
         raise
     publish(tmp, path, replace)
 
