@@ -144,7 +144,7 @@ def too_new_autosave(tutorial, root):
     s.handle("keep")
     p = next(root.rglob("autosave.json"))
     doc = json.loads(p.read_text())
-    doc.update(version=3, min_version=3)  # written by a newer engine this one cannot read
+    doc.update(version=99, min_version=99)  # written by a newer engine this one cannot read
     p.write_text(json.dumps(doc))
     return p, p.read_bytes()
 

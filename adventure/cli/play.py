@@ -16,6 +16,8 @@ def add_arguments(p) -> None:
     p.add_argument("--clock", action="store_true", help="show a clock in the toolbar")
     p.add_argument("--new", action="store_true", help="start a new game without offering to continue the last one")
     p.add_argument("--continue", dest="cont", action="store_true", help="continue from the last autosave")
+    p.add_argument("--forget", action="store_true",
+                   help="a new game with no memory: values the world keeps between games (persist = true) start from their defaults")
     p.add_argument("--autosave", action=argparse.BooleanOptionalAction, default=None,
                    help="autosave after every move (default: only when standard input is a terminal, so a "
                         "script never replaces your game)")
@@ -98,7 +100,7 @@ def run(args) -> int:
         # a script (standard input not a terminal) plays without autosaving unless asked: it must
         # not replace the game a player left
         autosave = args.autosave if args.autosave is not None else sys.stdin.isatty()
-        session = Session(world, save_dir(args.saves), seed=args.seed, autosave=autosave)
+        session = Session(world, save_dir(args.saves), seed=args.seed, autosave=autosave, forget=args.forget)
     reader = screen_reader(args)
     try:
         if not (args.plain or reader) and sys.stdin.isatty() and sys.stdout.isatty():

@@ -41,10 +41,12 @@ class NotAvailable(ChoiceError):
 class Game:
     """Play a world: `choose()` moves on, `undo()` goes back, `restart()` starts over."""
 
-    def __init__(self, world: World, seed: int = 0):
+    def __init__(self, world: World, seed: int = 0, carried: dict | None = None):
         self.world = world
         self.seed = seed
-        out = start(world, seed)
+        # the persistent values this game started from (None: the defaults): saves record them
+        self.carried = dict(carried) if carried else None
+        out = start(world, seed, self.carried)
         self.opening = out.events
         self.events: tuple = out.events  # what the last move (or start, undo, load) showed
         self.history: list[State] = [out.state]
@@ -79,10 +81,13 @@ class Game:
 
     def get_state(self) -> dict:
         """The game as a JSON-able dict: world, seed, the log of moves, the state and its hash."""
-        return {"format": STATE_FORMAT, "version": STATE_VERSION,
-                "world": {"id": self.world.id, "hash": self.world.content_hash},
-                "seed": self.seed, "log": list(self.log),
-                "state": self.state.to_json(), "state_hash": self.state.hash()}
+        doc = {"format": STATE_FORMAT, "version": STATE_VERSION,
+               "world": {"id": self.world.id, "hash": self.world.content_hash},
+               "seed": self.seed, "log": list(self.log),
+               "state": self.state.to_json(), "state_hash": self.state.hash()}
+        if self.carried:
+            doc["carried"] = dict(self.carried)
+        return doc
 
     def set_state(self, doc: dict) -> None:
         """Restore a `get_state()` dict (a save file's document works too): replay its log from its
@@ -92,8 +97,9 @@ class Game:
         w, seed, log, want = doc["world"], doc["seed"], doc["log"], doc["state_hash"]
         if w["id"] != self.world.id:
             raise SaveError(f"this game state belongs to world {w['id'][:64]!r}, not {self.world.id!r}")
+        carried = doc.get("carried") or None
         try:
-            history = self._replayed(seed, log)
+            history = self._replayed(seed, log, carried)
         except ChoiceError as e:
             raise SaveError(f"game state does not replay: {str(e)[:200]}") from None
         if doc.get("version", STATE_VERSION) < 2:  # checked: a whole number
@@ -103,7 +109,8 @@ class Game:
         if got != want:
             raise SaveError("game state does not replay: its moves lead to another state than the one it "
                             "records (edited, or made with another version of the world)")
-        self.seed, self.opening, self.history, self.log = seed, start(self.world, seed).events, history, list(log)
+        self.seed, self.opening, self.history, self.log = seed, start(self.world, seed, carried).events, history, list(log)
+        self.carried = carried
         self.events = self.describe()
 
     # -- moving
@@ -124,8 +131,12 @@ class Game:
         self.events = self.describe()
         return True
 
-    def restart(self) -> tuple:
-        out = start(self.world, self.seed)
+    def restart(self, carried: dict | None = None) -> tuple:
+        """A new game with the same seed, starting from `carried` persistent values (None: the
+        defaults)."""
+        self.carried = dict(carried) if carried else None
+        out = start(self.world, self.seed, self.carried)
+        self.opening = out.events
         self.history = [out.state]
         self.log = []
         self.events = out.events
@@ -186,9 +197,9 @@ class Game:
             return exact[:1]
         return [o for o, lab in labels if lab.startswith(low)] or [o for o, lab in labels if low in lab]
 
-    def _replayed(self, seed: int, moves) -> list[State]:
+    def _replayed(self, seed: int, moves, carried: dict | None = None) -> list[State]:
         """Every state from the start with `seed` through `moves`; ChoiceError names the move."""
-        history = [start(self.world, seed).state]
+        history = [start(self.world, seed, carried).state]
         for i, m in enumerate(moves, 1):
             try:
                 history.append(step(self.world, history[-1], m).state)
@@ -198,7 +209,7 @@ class Game:
 
     def load_log(self, moves: list[str]) -> None:
         """Replace this game by the one reached by playing `moves` from the start (for loads)."""
-        history = self._replayed(self.seed, moves)
+        history = self._replayed(self.seed, moves, self.carried)
         self.history = history
         self.log = list(moves)
         self.events = self.describe()

@@ -16,7 +16,9 @@ __all__ = ["SAVE_FORMAT", "STATE_FORMAT", "FORMAT_VERSION", "MIN_LOADABLE", "MAX
 SAVE_FORMAT = "adventure-save"
 STATE_FORMAT = "adventure-state"
 # 2: state hashes count visits only of the rooms expressions read (format 1 saves still load)
-FORMAT_VERSION = 2
+# 3: `carried`, the persistent values a game started from (written, with min_version 3, only by
+#    games that have some: other saves stay readable by format 2 engines)
+FORMAT_VERSION = 3
 MIN_LOADABLE = 1
 # The longest log a save may hold, read or written. Loading replays every move and keeps every
 # state for :undo: 100,000 moves of a small world take about 2 s and 80 MB; a million, 10 s and
@@ -103,6 +105,13 @@ def check_doc(doc, *, state: bool = False, max_moves: int | None = None) -> dict
     for i, m in enumerate(log, 1):
         if m.__class__ is not str:
             raise SaveError(f"move {i} of the log must be a choice id (a string), not {_kind(m)}")
+    carried = doc.get("carried")
+    if carried is not None or "carried" in doc:
+        if not isinstance(carried, dict) or len(carried) > 10_000:
+            raise SaveError(f"'carried' must be an object of names and values, not {_kind(carried)}")
+        for k, x in carried.items():
+            if len(k) > _SHORT or x.__class__ not in (int, bool) or not -(1 << 63) <= x < (1 << 63):
+                raise SaveError(f"carried value {k[:64]!r} must be a whole number or true/false")
     st = doc.get("state")
     if st is not None or "state" in doc:
         if not isinstance(st, dict):

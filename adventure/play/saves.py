@@ -33,7 +33,7 @@ from .game import Game, v1_state_hash
 from .savedoc import FORMAT_VERSION, MAX_MOVES, SAVE_FORMAT, TooNew, check_doc
 from ..core.model import World
 
-__all__ = ["SAVE_VERSION", "MAX_SAVE_BYTES", "MAX_SAVE_MOVES", "save_dir", "world_key", "world_dir", "slot_path",
+__all__ = ["Memory", "memory_path", "SAVE_VERSION", "MAX_SAVE_BYTES", "MAX_SAVE_MOVES", "save_dir", "world_key", "world_dir", "slot_path",
            "autosave_path", "gallery_path", "write_save", "write_autosave", "read_save", "load_game", "list_saves",
            "keep_aside", "open_saves", "atomic_write", "Gallery", "LoadReport", "SaveEntry", "TooNew",
            "WorldChanged"]
@@ -126,6 +126,10 @@ def gallery_path(root: Path, world: World) -> Path:
     return world_dir(root, world) / GALLERY
 
 
+def memory_path(root: Path, world: World) -> Path:
+    return world_dir(root, world) / "memory.json"
+
+
 # ---------------------------------------------------------------- writing
 
 
@@ -155,6 +159,10 @@ def save_blob(game: Game, slot: str) -> bytes:
         "state": game.state.to_json(),
         "state_hash": game.state.hash(),
     }
+    if game.carried:
+        doc["carried"] = dict(game.carried)
+    else:  # nothing format 3 added: format 2 engines can read it
+        doc["version"] = doc["min_version"] = 2
     try:
         check_doc(doc, max_moves=MAX_SAVE_MOVES)
     except SaveError as e:  # pragma: no cover - a bug: the engine made a document it would refuse
@@ -238,7 +246,7 @@ def load_game(path: Path, world: World) -> LoadReport:
     doc = read_save(path)
     if doc["world"]["id"] != world.id:
         raise SaveError(f"{path}: this save belongs to world {doc['world']['id']!r}, not {world.id!r}")
-    game = Game(world, doc["seed"])
+    game = Game(world, doc["seed"], doc.get("carried"))
     same = doc["world"]["hash"] == world.content_hash
     try:
         game.load_log(doc["log"])
@@ -437,6 +445,46 @@ def _copy_old_saves(old: Path, folder: Path, world: World) -> list[str]:
         note += (f" {old} holds {others} other save(s) for worlds with id {world.id!r}, made with other versions"
                  f" or by other worlds; they are left there (copy one into {folder / SLOTS} to try it).")
     return [note]
+
+
+class Memory:
+    """The persistent values (`persist = true`) a world's last game left, for the next new game:
+    kept in memory.json beside the saves, written atomically whenever one changes."""
+
+    def __init__(self, root: Path, world: World):
+        self.world = world
+        self.path = memory_path(root, world)
+        self.names = [v.name for v in world.vars if v.persist]
+        self.values: dict = {}
+        if not self.names:
+            return
+        try:
+            doc = json.loads(_small_file(self.path).decode("utf-8"))
+            vals = doc.get("values") if isinstance(doc, dict) else None
+            if isinstance(vals, dict):  # the engine checks each value against its declaration
+                self.values = {k: v for k, v in vals.items() if k in self.names and v.__class__ in (int, bool)}
+        except FileNotFoundError:
+            pass
+        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+            keep_aside(self.path)  # not ours to read: kept, and a fresh memory starts
+
+    def remember(self, values: dict) -> bool:
+        """Keep these persistent values; True if they changed. Raises SaveError when the file
+        cannot be written (the values still count for this session)."""
+        if not self.names or values == self.values:
+            return False
+        self.values = dict(values)
+        try:
+            atomic_write(self.path, (json.dumps({"world": self.world.id, "values": self.values}, indent=1) + "\n").encode())
+        except OSError as e:
+            raise SaveError(f"could not keep what carries over to the next game in {self.path}: {e.strerror or e}") from None
+        return True
+
+    def forget(self) -> None:
+        """Start the next games from the defaults: the file is kept aside, not deleted."""
+        self.values = {}
+        if self.path.exists():
+            keep_aside(self.path, "forgotten")
 
 
 class Gallery:

@@ -11,12 +11,12 @@ from pathlib import Path
 
 from ..core.errors import AdventureError, ChoiceError, SaveError
 from ..core.expr import explain
-from ..core.engine import label, reason
+from ..core.engine import label, persistent_values, reason
 from ..core.model import World
 from ..core.narration import Block, choice_blocks, event_blocks
 from ..core.text import clean
 from .game import Game, NotAvailable, typed_number
-from .saves import (Gallery, TooNew, autosave_path, keep_aside, list_saves, load_game, open_saves, read_save,
+from .saves import (Gallery, Memory, TooNew, autosave_path, keep_aside, list_saves, load_game, open_saves, read_save,
                     slot_path, world_dir, write_autosave, write_save, WorldChanged)
 
 __all__ = ["Session", "COMMANDS"]
@@ -57,12 +57,15 @@ def _fmt(v) -> str:
 class Session:
     """A player's session with one world: the game, its saves, its gallery, and the commands."""
 
-    def __init__(self, world: World, saves_root: Path, seed: int = 0, autosave: bool = True):
+    def __init__(self, world: World, saves_root: Path, seed: int = 0, autosave: bool = True, forget: bool = False):
         self.world = world
         self.saves_root = Path(saves_root)
-        self.game = Game(world, seed)
         self.autosave = autosave
         self.notes = open_saves(self.saves_root, world)  # an old save folder: into the new layout
+        self.memory = Memory(self.saves_root, world)  # what the last game left (persist = true)
+        if forget:
+            self.memory.forget()
+        self.game = Game(world, seed, self.memory.values)
         self.gallery = Gallery(self.saves_root, world)
         self.done = False
         self._unsaved = False  # the game changed and the autosave does not have it yet
@@ -204,6 +207,11 @@ class Session:
         except ChoiceError as e:
             return self.refused(line, e)
         out = event_blocks(events)
+        if self.memory.names:
+            try:
+                self.memory.remember(persistent_values(self.world, self.game.state))
+            except SaveError as e:
+                out.append(("error", str(e)))
         if self.game.over:
             try:
                 if self.gallery.record(self.game.state.ending):
@@ -304,7 +312,7 @@ class Session:
         return [("info", f"Undone. Back to move {len(self.game.log)}.")] + self._changed() + self.here()
 
     def cmd_restart(self, arg: str) -> list[Block]:
-        events = self.game.restart()
+        events = self.game.restart(self.memory.values)
         return [("info", "Starting again.")] + self._changed() + event_blocks(events) + self.choice_blocks()
 
     def cmd_endings(self, arg: str) -> list[Block]:
