@@ -82,13 +82,13 @@ def test_world_text_is_never_markup():
 def test_world_doc_matches_the_model():
     world = adventure.load_world("tutorial")
     doc = world_doc(world)
-    assert doc["format"] == "adventure-web" and doc["version"] == 1
+    assert doc["format"] == "adventure-web" and doc["version"] == 2
     assert [r["id"] for r in doc["rooms"]] == list(world.room_order)
     assert doc["start"] == list(world.room_order).index(world.start)
     assert [e["id"] for e in doc["endings"]] == [e.id for e in world.endings]
     assert doc["tracked"] == len(world.tracked)
     oil = next(v for v in doc["vars"] if v[0] == "oil")
-    assert oil == ["oil", "int", 2, 0, 3, False]
+    assert oil == ["oil", "int", 2, 0, 3, False, [], False]
     # integers beyond 2**53 travel as strings, so JavaScript reads them exactly
     edge = world_doc(adventure.load_world(str(EDGE)))
     b = next(v for v in edge["vars"] if v[0] == "b")
