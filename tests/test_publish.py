@@ -36,6 +36,13 @@ def _traces_module():
     return mod
 
 
+def _randworlds(out: Path, count: int, seed: int) -> list[str]:
+    spec = importlib.util.spec_from_file_location("web_randworlds", WEB / "randworlds.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return [str(p) for p in mod.write_worlds(out, count, seed)]
+
+
 def conformance(tmp_path, plan) -> dict:
     """Run the node harness on [(world, games, first seed[, days]), ...]; its report (a dict).
     `days`: how many games a random trace may play in a row, each starting from the persistent
@@ -227,6 +234,26 @@ def test_conformance_second_language(tmp_path):
     assert report["differing_games"] == 0, report["first_differences"]
     assert report["games"] == 500 and report["walkthroughs"] >= 3
     assert report["moves"] > 10_000
+
+
+@needs_node
+def test_conformance_random_second_language_worlds(tmp_path):
+    """Random worlds that use every construct together (tests/web/randworlds.py), 30 random games
+    of up to four days in each."""
+    worlds = _randworlds(tmp_path / "worlds", 12, 0)
+    report = conformance(tmp_path, [(w, 30, 0, 4) for w in worlds])
+    assert report["differing_games"] == 0, report["first_differences"]
+    assert report["games"] == 12 * 30 and report["moves"] > 10_000
+
+
+@pytest.mark.slow
+@needs_node
+def test_conformance_random_second_language_worlds_many(tmp_path):
+    """30 more random worlds of the second language, 40 games of up to five days in each."""
+    worlds = _randworlds(tmp_path / "worlds", 30, 1000)
+    report = conformance(tmp_path, [(w, 40, 1000, 5) for w in worlds])
+    print(json.dumps({k: report[k] for k in ("games", "moves", "differing_games", "ms")}))
+    assert report["differing_games"] == 0, report["first_differences"]
 
 
 @needs_node
