@@ -23,6 +23,8 @@ from adventure.publish import export_html, export_zip, world_doc, world_json
 HERE = Path(__file__).resolve().parent
 WEB = HERE / "web"
 EDGE = WEB / "worlds" / "edge"
+LANG2 = WEB / "worlds" / "lang2"  # every construct of the second language (#16)
+TIMELOOP = HERE / "worlds" / "timeloop"
 NODE = shutil.which("node")
 needs_node = pytest.mark.skipif(NODE is None, reason="node is not installed: the JavaScript runtime cannot be run")
 
@@ -34,15 +36,24 @@ def _traces_module():
     return mod
 
 
+def _randworlds(out: Path, count: int, seed: int) -> list[str]:
+    spec = importlib.util.spec_from_file_location("web_randworlds", WEB / "randworlds.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return [str(p) for p in mod.write_worlds(out, count, seed)]
+
+
 def conformance(tmp_path, plan) -> dict:
-    """Run the node harness on [(world, games, first seed), ...]; its report (a dict)."""
+    """Run the node harness on [(world, games, first seed[, days]), ...]; its report (a dict).
+    `days`: how many games a random trace may play in a row, each starting from the persistent
+    values the one before left."""
     tr = _traces_module()
     argv = [NODE, str(WEB / "conformance.mjs")]
-    for k, (name, games, seed) in enumerate(plan):
+    for k, (name, games, seed, *days) in enumerate(plan):
         world = adventure.load_world(name)
         wj, tj = tmp_path / f"w{k}.json", tmp_path / f"t{k}.json"
         wj.write_text(world_json(world))
-        tj.write_text(json.dumps(tr.traces(world, games, seed)))
+        tj.write_text(json.dumps(tr.traces(world, games, seed, days=days[0] if days else 1)))
         argv += [str(wj), str(tj)]
     r = subprocess.run(argv, capture_output=True, text=True, timeout=1800)
     assert r.stdout, r.stderr
@@ -82,13 +93,13 @@ def test_world_text_is_never_markup():
 def test_world_doc_matches_the_model():
     world = adventure.load_world("tutorial")
     doc = world_doc(world)
-    assert doc["format"] == "adventure-web" and doc["version"] == 1
+    assert doc["format"] == "adventure-web" and doc["version"] == 2
     assert [r["id"] for r in doc["rooms"]] == list(world.room_order)
     assert doc["start"] == list(world.room_order).index(world.start)
     assert [e["id"] for e in doc["endings"]] == [e.id for e in world.endings]
     assert doc["tracked"] == len(world.tracked)
     oil = next(v for v in doc["vars"] if v[0] == "oil")
-    assert oil == ["oil", "int", 2, 0, 3, False]
+    assert oil == ["oil", "int", 2, 0, 3, False, [], False]
     # integers beyond 2**53 travel as strings, so JavaScript reads them exactly
     edge = world_doc(adventure.load_world(str(EDGE)))
     b = next(v for v in edge["vars"] if v[0] == "b")
@@ -214,13 +225,84 @@ def test_conformance_fast_slice(tmp_path):
     assert report["moves"] > 10_000
 
 
+@needs_node
+def test_conformance_second_language(tmp_path):
+    """The second language (#16): the time-loop world and the construct-by-construct world, random
+    games of up to five days each (persistence carried from day to day), and their multi-day
+    walkthroughs; the trace compares rule texts, greyed choices' reasons, enum names, shuffles."""
+    report = conformance(tmp_path, [(str(TIMELOOP), 200, 0, 5), (str(LANG2), 300, 0, 5)])
+    assert report["differing_games"] == 0, report["first_differences"]
+    assert report["games"] == 500 and report["walkthroughs"] >= 3
+    assert report["moves"] > 10_000
+
+
+@needs_node
+def test_conformance_random_second_language_worlds(tmp_path):
+    """Random worlds that use every construct together (tests/web/randworlds.py), 30 random games
+    of up to four days in each."""
+    worlds = _randworlds(tmp_path / "worlds", 12, 0)
+    report = conformance(tmp_path, [(w, 30, 0, 4) for w in worlds])
+    assert report["differing_games"] == 0, report["first_differences"]
+    assert report["games"] == 12 * 30 and report["moves"] > 10_000
+
+
+@pytest.mark.slow
+@needs_node
+def test_conformance_random_second_language_worlds_many(tmp_path):
+    """30 more random worlds of the second language, 40 games of up to five days in each."""
+    worlds = _randworlds(tmp_path / "worlds", 30, 1000)
+    report = conformance(tmp_path, [(w, 40, 1000, 5) for w in worlds])
+    print(json.dumps({k: report[k] for k in ("games", "moves", "differing_games", "ms")}))
+    assert report["differing_games"] == 0, report["first_differences"]
+
+
+@needs_node
+def test_runtime_tidy_and_pick_match_python():
+    """text._tidy (Python's idea of whitespace, not JavaScript's) and rng.pick (64-bit, BigInt)."""
+    import random
+
+    from adventure.core.rng import pick
+    from adventure.core.text import _tidy
+
+    rnd = random.Random(5)
+    chars = [" ", " ", "\t", "\n", "a", "\ufeff", "\xa0", "\u2028", "\x1c", "\u3000", "b"]
+    texts = ["".join(rnd.choice(chars) for _ in range(rnd.randint(0, 12))) for _ in range(400)]
+    picks = [[rnd.getrandbits(64), rnd.randint(0, 100_000), rnd.randint(0, 1000), rnd.randint(1, 9)] for _ in range(400)]
+    probe = ("const A = require(process.argv[1]); const I = JSON.parse(require('fs').readFileSync(0, 'utf8'));"
+             "process.stdout.write(JSON.stringify([I[0].map(A.tidy), I[1].map(([x, k, c, n]) => A.pick(BigInt(x), k, c, n))]))")
+    r = subprocess.run([NODE, "-e", probe, str(Path(adventure.__file__).parent / "publish" / "runtime.js")],
+                       input=json.dumps([texts, [[str(x), k, c, n] for x, k, c, n in picks]]),
+                       capture_output=True, text=True, check=True)
+    tidied, picked = json.loads(r.stdout)
+    assert tidied == [_tidy(t) for t in texts]
+    assert picked == [pick(x, k, c, n) for x, k, c, n in picks]
+
+
+def test_world_doc_second_language():
+    doc = world_doc(adventure.load_world(str(TIMELOOP)))
+    assert doc["version"] == 2
+    mood = next(v for v in doc["vars"] if v[0] == "mood")
+    assert mood == ["mood", "enum", 0, 0, 2, False, ["calm", "uneasy", "certain"], False]
+    assert [v[0] for v in doc["vars"] if v[7]] == ["day", "knows_rope", "knows_key"]
+    assert [r["id"] for r in doc["rules"]] == ["toll", "ninth"] and doc["rules"][1]["end"] == "loop"
+    assert [e["by_name"] for e in doc["endings"]] == [True, False]
+    inn = doc["rooms"][0]
+    assert inn["enter"] == [{"if": [">", ["var", 1], ["lit", 1]], "do": [[5, "=", ["lit", 1]]], "else": []}]
+    assert [c["id"] for c in inn["choices"]] == ["sleep", "square", "notebook"]  # the block's, after
+    assert inn["choices"][2]["call"] and inn["text"][0][:3] == ["alt", "sequence", 0]
+    lift = next(c for r in doc["rooms"] for c in r["choices"] if c["id"] == "lift")
+    assert lift["next"][0] == {"if": [">", ["var", 0], ["lit", 7]], "go": None, "end": "loop"}
+
+
 @pytest.mark.slow
 @needs_node
 def test_conformance_ten_thousand_games(tmp_path):
-    """At least 10,000 random games across the shipped worlds (plus 2,000 of the edge world)."""
+    """At least 10,000 random games across the shipped worlds (plus 2,000 of the edge world, and
+    3,000 of the second language's, of up to five days each)."""
     names = list(adventure.shipped_worlds())
     per = -(-10_000 // len(names))
-    report = conformance(tmp_path, [(n, per, 100_000) for n in names] + [(str(EDGE), 2000, 100_000)])
+    report = conformance(tmp_path, [(n, per, 100_000) for n in names] + [(str(EDGE), 2000, 100_000)]
+                         + [(str(TIMELOOP), 1000, 100_000, 5), (str(LANG2), 2000, 100_000, 5)])
     print(json.dumps({k: report[k] for k in ("games", "walkthroughs", "moves", "differing_games", "ms")}))
     assert report["differing_games"] == 0, report["first_differences"]
-    assert report["games"] >= 10_000 + 2000
+    assert report["games"] >= 10_000 + 2000 + 3000

@@ -3,7 +3,8 @@ Playwright's Python package, which uses that system browser and never downloads 
 
 Plays All-Hands from file:// to an ending (number keys and clicks), reloads and continues from
 the autosave, undoes, and finds the ending in the gallery; checks that a world's <script> text
-stays text. Skipped, with the reason, when Playwright or a Chromium that launches is missing.
+stays text; plays the time-loop world (the second language, #16) over two days, what the first
+day learnt kept in localStorage across a reload, to the `silence` ending. Skipped, with the reason, when Playwright or a Chromium that launches is missing.
 """
 
 from __future__ import annotations
@@ -20,6 +21,8 @@ from adventure.world.walkthrough import load_walkthrough
 from pathlib import Path
 
 EDGE = Path(__file__).resolve().parent / "web" / "worlds" / "edge"
+TIMELOOP = Path(__file__).resolve().parent / "worlds" / "timeloop"
+SHOTS = Path(os.environ.get("ADVENTURE_SCREENSHOTS", "/tmp"))  # where the time loop's screenshots go
 
 
 def chromium_path() -> str | None:
@@ -159,6 +162,103 @@ def test_world_markup_stays_text(browser, tmp_path):
         assert page.locator("em, b, i").count() == 0
         page.locator('button.choice[data-id="once"]').click()
         assert "<script>alert('reply')</script>" in page.locator(".reply").inner_text()
+    finally:
+        ctx.close()
+    assert errors == []
+
+
+def test_time_loop_over_two_days(browser, tmp_path):
+    """The second language in the page: a rule's text shown as a reply, a greyed choice with its
+    `why`, an enum's change, `call`/`back`, and the persistent values of day one (kept in
+    localStorage) carried into day two, after a reload, to the by-name ending `silence`."""
+    from adventure.core.engine import persistent_values, start, step
+
+    world = adventure.load_world(str(TIMELOOP))
+    wt = load_walkthrough(TIMELOOP / "tests" / "silence.toml", world)
+    out = tmp_path / "timeloop.html"
+    out.write_text(export_html(world), "utf-8")
+    key = "adventure/id/bellfounder/"
+    errors: list[str] = []
+    ctx, page = _page(browser, out.as_uri(), errors)
+    try:
+        assert "The bells of Cullen" in page.locator(".intro").inner_text()
+        state = start(world, wt.seed).state
+        for k, m in enumerate(wt.days[0]):
+            _move(page, m, by_key=k % 2 == 0)
+            state = step(world, state, m).state
+            if k == 0:
+                # greyed, with the author's reason beside it
+                grey = page.locator('button.choice[data-id="tower"]')
+                assert grey.is_disabled()
+                assert grey.locator(".why").inner_text() == "The tower door is locked. The sexton has the key."
+            if m == "study":
+                cut = page.locator('button.choice[data-id="cut"]')
+                assert cut.is_disabled() and "Tomorrow you will know where to cut" in cut.inner_text()
+                page.screenshot(path=str(SHOTS / "timeloop-day1-tower.png"), full_page=False)
+        # the ninth bell: a rule's text, then the ending it names
+        assert state.ending == "loop"
+        last = page.locator(".passage").last
+        assert "The ninth bell. The day folds up like a letter." in last.locator(".reply").inner_text()
+        assert page.locator(".ending-title").inner_text() == "Again"
+        carried = persistent_values(world, state)
+        assert page.evaluate(f"JSON.parse(localStorage.getItem('{key}persist'))") == carried
+        saved = page.evaluate(f"JSON.parse(localStorage.getItem('{key}autosave'))")
+        assert saved["state_hash"] == state.hash() and saved["carried"] is None
+
+        # a reload keeps both the place and what the day learnt; a new game starts from it
+        page.reload()
+        page.wait_for_selector("html[data-ready]")
+        page.get_by_role("button", name="Play again").click()
+        assert page.locator(".intro").inner_text().strip() == "Again."
+        assert "Something is wrong with the light." in page.locator(".passage").last.inner_text()
+        state = start(world, wt.seed, carried).state
+        # the notebook is a call (it shows what day one learnt); closing it goes back to the inn,
+        # whose text counts the entry
+        _move(page, "notebook", by_key=True)
+        assert page.locator(".passage h2").last.inner_text() == "Your Notebook"
+        assert "Day 2. Left pocket. Frayed near the top." in page.locator(".passage").last.inner_text()
+        _move(page, "close", by_key=False)
+        assert "You wake in the narrow bed again." in page.locator(".passage").last.inner_text()
+        for m in ("notebook", "close"):
+            state = step(world, state, m).state
+        for k, m in enumerate(wt.moves):
+            _move(page, m, by_key=k % 2 == 1)
+            state = step(world, state, m).state
+            if m == "lift":
+                assert "mood: certain" in page.locator(".passage").last.locator(".changes").inner_text()
+        assert state.ending == "silence"
+        assert page.locator(".ending-title").inner_text() == "Silence"
+        assert "After 2 days, the bells stop" in page.locator(".passage").last.inner_text()
+        saved = page.evaluate(f"JSON.parse(localStorage.getItem('{key}autosave'))")
+        assert saved["state_hash"] == state.hash() and saved["carried"] == carried
+        page.screenshot(path=str(SHOTS / "timeloop-silence.png"))
+        page.evaluate("window.scrollTo(0, 0)")
+        page.screenshot(path=str(SHOTS / "timeloop-day2-start.png"))
+
+        # undo and redo the cut: the page replays day two from the values it started with
+        page.keyboard.press("u")
+        assert page.locator('button.choice[data-id="cut"]').is_enabled()
+        _move(page, "cut", by_key=True)
+        assert page.locator(".ending-title").inner_text() == "Silence"
+
+        # forgetting: a new game with no memory of the days before
+        page.get_by_role("button", name="Forget").click()
+        assert "The bells of Cullen" in page.locator(".intro").inner_text()
+        mem = page.evaluate(f"JSON.parse(localStorage.getItem('{key}persist'))")
+        assert mem == {"day": 1, "knows_rope": False, "knows_key": False}
+        assert "no memory" in page.locator("#notice").inner_text()
+    finally:
+        ctx.close()
+    assert errors == []
+
+
+def test_forget_is_hidden_without_persistent_values(browser, tmp_path):
+    out = tmp_path / "tutorial.html"
+    out.write_text(export_html(adventure.load_world("tutorial")), "utf-8")
+    errors: list[str] = []
+    ctx, page = _page(browser, out.as_uri(), errors)
+    try:
+        assert not page.locator("#btn-forget").is_visible()
     finally:
         ctx.close()
     assert errors == []

@@ -10,6 +10,7 @@
     story: $("story"), cover: $("cover"), choices: $("choices"), notice: $("notice"), live: $("live"),
     panel: $("panel"), panelTitle: $("panel-title"), panelBody: $("panel-body"),
     undo: $("btn-undo"), restart: $("btn-restart"), saves: $("btn-saves"), endings: $("btn-endings"),
+    forget: $("btn-forget"),
   };
 
   function el(tag, cls, text) {
@@ -38,16 +39,31 @@
     del(k) { try { localStorage.removeItem(KEY + k); } catch (e) { /* storage off: nothing kept */ } },
   };
 
+  // ---------------------------------------------------------------- what outlives a game
+  // The world's persistent values (`persist = true`) as the last game left them, by name: a new
+  // game starts from them, as `adventure play` starts from its store. Numbers beyond
+  // JavaScript's safe integers are kept as decimal strings (World.carriedValues reads them).
+  const PERSIST = world.vars.some(v => v.persist);
+  function memory() { const m = PERSIST ? store.get("persist") : null; return m && typeof m === "object" ? m : null; }
+  function remember(state) {
+    if (!PERSIST) return;
+    const vals = world.persistentValues(state), out = {};
+    for (const k of Object.keys(vals)) out[k] = typeof vals[k] === "bigint" ? String(vals[k]) : vals[k];
+    const s = JSON.stringify(out);
+    if (s !== JSON.stringify(memory())) store.set("persist", s);
+  }
+
   // ---------------------------------------------------------------- the game
-  // states[k] is the state after k moves; log[k] the choice id of move k + 1; labels[k] its label
+  // states[k] is the state after k moves; log[k] the choice id of move k + 1; labels[k] its label;
+  // carried: the persistent values it started from (so that undo, saves and reloads replay it)
   let game = null;
   let before = null;  // the game a restart replaced, so that Undo can bring it back
 
   function current() { return game.states[game.states.length - 1]; }
 
-  function fresh(seed) {
-    const out = world.start(seed);
-    return { game: { seed, log: [], labels: [], states: [out.state] }, events: out.events };
+  function fresh(seed, carried) {
+    const out = world.start(seed, carried);
+    return { game: { seed, carried, log: [], labels: [], states: [out.state] }, events: out.events };
   }
 
   // The document a save holds: Game.get_state's format, so the Python side can read it too.
@@ -58,7 +74,7 @@
     return "{" + [
       "\"format\":\"adventure-state\"", "\"version\":2",
       "\"world\":" + A.pyjson({ id: doc.id, hash: doc.content_hash }),
-      "\"seed\":" + A.pyjson(game.seed), "\"log\":" + A.pyjson(game.log), "\"labels\":" + A.pyjson(game.labels),
+      "\"seed\":" + A.pyjson(game.seed), "\"carried\":" + A.pyjson(game.carried), "\"log\":" + A.pyjson(game.log), "\"labels\":" + A.pyjson(game.labels),
       "\"state\":" + A.pyjson(world.toJSON(s)), "\"state_hash\":" + A.pyjson(world.hash(s)),
       "\"saved_at\":" + A.pyjson(new Date().toISOString()), "\"where\":" + A.pyjson(where),
     ].join(",") + "}";
@@ -69,14 +85,16 @@
     if (!d || typeof d !== "object" || !Array.isArray(d.log) || typeof d.state_hash !== "string") throw new Error("this save is damaged");
     if (!d.world || d.world.id !== doc.id) throw new Error("this save belongs to another story");
     const seed = typeof d.seed === "number" ? d.seed : 0;
+    const carried = d.carried && typeof d.carried === "object" ? d.carried : null;
     let states;
-    try { states = world.replay(seed, d.log); } catch (e) { throw new Error("this save was made with another version of the story"); }
+    try { states = world.replay(seed, d.log, carried); } catch (e) { throw new Error("this save was made with another version of the story"); }
     if (world.hash(states[states.length - 1]) !== d.state_hash) throw new Error("this save was made with another version of the story");
     const labels = Array.isArray(d.labels) && d.labels.length === d.log.length ? d.labels.map(String) : d.log.map(String);
-    return { seed, log: d.log.slice(), labels, states };
+    return { seed, carried, log: d.log.slice(), labels, states };
   }
 
-  function autosave() { store.set("autosave", saveDoc()); }
+  // after every change of the game in play: its place, and what it would leave to the next game
+  function autosave() { store.set("autosave", saveDoc()); remember(current()); }
 
   function gallery() { const g = store.get("endings"); return g && typeof g === "object" ? g : {}; }
   function recordEnding(id) {
@@ -93,6 +111,7 @@
   }
 
   function changeText(c) {
+    if (typeof c.new === "string") return c.name + ": " + c.new;  // an enum's value, by name
     if (typeof c.new === "boolean") return c.name + ": " + (c.new ? "true" : "false");
     const d = BigInt(c.new) - BigInt(c.old);
     return d > 0n ? c.name + " +" + d : c.name + " -" + (-d);
@@ -113,8 +132,8 @@
         const div = el("div", "intro");
         paragraphs(div, ev.text);
         art.appendChild(div);
-      } else if (ev.type === "reply") {
-        paragraphs(art, ev.text, "reply");
+      } else if (ev.type === "reply" || ev.type === "rule") {
+        paragraphs(art, ev.text, "reply");  // a rule that fires speaks as a reply does
       } else if (ev.type === "changed") {
         if (!ev.hidden) changes.push(ev);
       } else if (ev.type === "room") {
@@ -170,7 +189,7 @@
       if (k < 9) b.setAttribute("aria-keyshortcuts", String(k + 1));
       if (!o.enabled) {
         b.disabled = true;
-        b.appendChild(el("span", "why", "not available"));
+        b.appendChild(el("span", "why", world.reason(o, s) || "not available"));
       } else {
         b.addEventListener("click", () => choose(o.id, b));
       }
@@ -268,11 +287,23 @@
 
   function restart() {
     const prev = game.log.length ? game : null;
-    const f = fresh(game.seed);
+    const f = fresh(game.seed, memory());
     game = f.game;
     before = prev;
     autosave();
     show(f.events, null, { notice: prev ? "A new beginning. Undo takes you back to where you were." : "", focus: true });
+  }
+
+  // `adventure play --forget`: what earlier games left is cleared, and a new game begins without it
+  function forget() {
+    const prev = game.log.length ? game : null;
+    store.del("persist");
+    const f = fresh(game.seed, null);
+    game = f.game;
+    before = prev;
+    autosave();
+    show(f.events, null, { notice: "Forgotten: this game begins with no memory of the ones before." +
+      (prev ? " Undo takes you back to where you were." : ""), focus: true });
   }
 
   // ---------------------------------------------------------------- panels
@@ -368,6 +399,8 @@
   els.restart.addEventListener("click", restart);
   els.saves.addEventListener("click", showSaves);
   els.endings.addEventListener("click", showEndings);
+  if (PERSIST) els.forget.addEventListener("click", forget);
+  else els.forget.hidden = true;  // nothing outlives a game of this world
   $("panel-close").addEventListener("click", closePanel);
   document.addEventListener("keydown", e => {
     if (e.ctrlKey || e.metaKey || e.altKey || e.isComposing) return;
@@ -403,16 +436,16 @@
       game = fromDoc(saved);
       restored = true;
     } catch (e) {
-      const f = fresh(SEED);
+      const f = fresh(SEED, memory());
       game = f.game;
       show(f.events, null, { notice: "Your saved place could not be restored (" + e.message + "); a new game begins.", error: true, scroll: false });
     }
   }
   if (restored) {
-    const evs = game.log.length ? world.describe(current()) : world.start(game.seed).events;
+    const evs = game.log.length ? world.describe(current()) : world.start(game.seed, game.carried).events;
     show(evs, game.labels[game.labels.length - 1] || null, { notice: game.log.length ? "Welcome back: your place was kept." : "", scroll: false });
   } else if (!game) {
-    const f = fresh(SEED);
+    const f = fresh(SEED, memory());
     game = f.game;
     show(f.events, null, { scroll: false });
   }

@@ -1,5 +1,6 @@
 // adventure's engine in JavaScript: plays a world exported by adventure/publish/export.py with
-// exactly the semantics of the Python engine (adventure/engine.py, expr.py, rng.py, model.py).
+// exactly the semantics of the Python engine (adventure/core: engine.py, expr.py, rng.py, model.py,
+// steps.py, variation.py, text.py).
 // Pure: no DOM, no I/O, no clock. Works in browsers (window.Adventure) and node (module.exports).
 //
 // Integers: a counter's value is a Number while it is a safe integer (|n| <= 2^53 - 1) and a
@@ -184,19 +185,70 @@
     return s => { const x = calc(s); s.v[i] = x < L ? L : x > H ? H : x; };
   }
 
-  // ------------------------------------------------------------------ text (text.py)
+  // A shuffled text's pick (rng.pick): one of n from the generator state, the piece's place and
+  // its count, without advancing the generator, so showing the same state shows the same words.
+  function pick(x, key, count, n) {
+    return Number(seedState(BigInt.asUintN(64, x ^ (BigInt(key) << 32n) ^ BigInt(count))) % BigInt(n));
+  }
+
+  // ------------------------------------------------------------------ steps (steps.py)
+  // A list of steps into functions of the state being made: effects, and { if, do, else }
+  // branches whose condition reads the values as they are when the branch is reached.
+  function compileSteps(list, vars) {
+    return list.map(st => {
+      if (Array.isArray(st)) return compileEffect(st, vars);
+      const test = compile(st.if), then = compileSteps(st.do, vars), other = compileSteps(st.else, vars);
+      return s => { for (const f of (test(s) ? then : other)) f(s); };
+    });
+  }
+
+  // ------------------------------------------------------------------ text (text.py, variation.py)
   function fmt(v) { return v === true ? "true" : v === false ? "false" : String(v); }
-  function compileText(t) {
+
+  // text._tidy: a piece that shows nothing leaves the spaces around it; one stays. `\S` is
+  // Python's: not str.isspace() (JavaScript's \s differs: it has U+FEFF and lacks U+001C-U+001F).
+  const WS = "\\t\\n\\v\\f\\r\\x1c-\\x1f \\x85\\xa0\\u1680\\u2000-\\u200a\\u2028\\u2029\\u202f\\u205f\\u3000";
+  const SPACES = new RegExp("(?<=[^" + WS + "])[ \\t]{2,}|[ \\t]+(?=\\n|$)", "g");
+  function tidy(s) {
+    return s.replace(SPACES, (m, off) => { const e = off + m.length; return e < s.length && s[e] !== "\n" ? " " : ""; });
+  }
+
+  // A TEXT from the JSON into a function (env, count) -> string: env is the state (what values,
+  // conditions, {turn} and {visits.x} read), count what picks among alternatives (State.seen).
+  function compileText(t, vars) {
     if (t === null || t === undefined) return null;
     if (typeof t === "string") return () => t;
-    const parts = t;
-    return values => {
-      let out = "";
-      for (let k = 0; k < parts.length; k++) {
-        const p = parts[k];
-        out += typeof p === "string" ? p : fmt(values[p]);
+    let dynamic = false;  // as Template.dynamic: a part besides words and value slots
+    const parts = t.map(p => {
+      if (typeof p === "string") return () => p;
+      if (typeof p === "number") return env => fmt(env.v[p]);
+      dynamic = true;
+      switch (p[0]) {
+        case "name": { const names = vars[p[1]].values, i = p[1]; return env => names[env.v[i]]; }
+        case "turn": return env => String(env.turn);
+        case "visits": { const slot = p[1]; return env => String(env.visits[slot]); }
+        case "if": {
+          const test = compile(p[1]), then = compileText(p[2], vars), other = compileText(p[3], vars);
+          return (env, count) => (test(env) ? then : other)(env, count);
+        }
+        case "alt": {
+          const kind = p[1], key = p[2], alts = p[3].map(a => compileText(a, vars)), n = alts.length;
+          return (env, count) => {
+            let i;
+            if (kind === "sequence") i = count < n ? count : n - 1;
+            else if (kind === "cycle") i = count % n;
+            else if (kind === "once") i = count < n ? count : -1;
+            else i = pick(env.rng, key, count, n);
+            return i < 0 ? "" : alts[i](env, count);
+          };
+        }
       }
-      return out;
+      throw new Error("unknown text part " + p[0]);
+    });
+    return (env, count) => {
+      let out = "";
+      for (let k = 0; k < parts.length; k++) out += parts[k](env, count);
+      return dynamic ? tidy(out) : out;
     };
   }
   // Paragraphs as text.paragraphs splits them: at blank lines; single newlines become spaces.
@@ -210,41 +262,58 @@
   }
 
   // ------------------------------------------------------------------ the world and the engine
+  const MAX_CALLS = 8;  // model.MAX_CALLS: rooms the return stack holds
+
   class World {
     constructor(doc) {
       if (typeof doc === "string") doc = JSON.parse(doc);
-      if (!doc || doc.format !== "adventure-web" || doc.version !== 1) throw new Error("not an adventure-web world (format 1)");
+      if (!doc || doc.format !== "adventure-web" || doc.version !== 2) throw new Error("not an adventure-web world (format 2)");
       this.doc = doc;
       this.id = doc.id; this.title = doc.title; this.author = doc.author;
       this.contentHash = doc.content_hash; this.ifid = doc.ifid;
-      this.vars = doc.vars.map(([name, type, dflt, lo, hi, hidden]) =>
-        ({ name, type, default: num(dflt), lo: lo === null ? null : num(lo), hi: hi === null ? null : num(hi), hidden }));
-      this.defaults = this.vars.map(v => v.default);
+      this.vars = doc.vars.map(([name, type, dflt, lo, hi, hidden, values, persist]) =>
+        ({ name, type, default: num(dflt), lo: lo === null ? null : num(lo), hi: hi === null ? null : num(hi),
+          hidden, values, persist }));
+      const V = this.vars;
+      this.defaults = V.map(v => v.default);
       this.tracked = doc.tracked;
-      this.intro = compileText(doc.intro);
+      this.seenSlots = doc.seen;
+      this.intro = compileText(doc.intro, V);
       this.startRoom = doc.start;
       this.endings = doc.endings.map(e => ({
-        id: e.id, title: e.title, text: compileText(e.text), secret: e.secret,
+        id: e.id, title: e.title, text: compileText(e.text, V), secret: e.secret, byName: e.by_name,
         test: e.when === null ? null : compile(e.when),
       }));
+      // the endings `end = true` can pick: all but the by-name ones (World.resolvable)
+      this.resolvable = this.endings.filter(e => !e.byName);
       this.endingById = new Map();
       for (const e of this.endings) if (!this.endingById.has(e.id)) this.endingById.set(e.id, e);
-      const effectCache = new Map();  // choices with the same effects share their closures
+      const dest = d => ({ go: d.go, end: d.end });
+      this.rules = doc.rules.map(r => ({
+        id: r.id, key: "rule:" + r.id, test: compile(r.when), run: compileSteps(r.do, V),
+        text: compileText(r.text, V), once: r.once, seen: r.seen, ...dest(r),
+      }));
+      const stepCache = new Map();  // choices with the same steps share their closures
       this.rooms = doc.rooms.map((r, index) => {
         const room = {
-          id: r.id, index, title: r.title, text: compileText(r.text), vslot: r.vslot,
-          textIf: r.text_if.map(([c, t]) => ({ test: compile(c), text: compileText(t) })),
-          choices: [], byId: new Map(),
+          id: r.id, index, title: r.title, text: compileText(r.text, V), vslot: r.vslot, seen: r.seen,
+          textIf: r.text_if.map(([c, t]) => ({ test: compile(c), text: compileText(t, V) })),
+          enter: compileSteps(r.enter, V), choices: [], byId: new Map(),
         };
         for (const c of r.choices) {
-          const ekey = JSON.stringify(c.do);
-          let run = effectCache.get(ekey);
-          if (!run) { run = c.do.map(e => compileEffect(e, this.vars)); effectCache.set(ekey, run); }
-          const say = compileText(c.say);
+          const skey = JSON.stringify(c.do);
+          let run = stepCache.get(skey);
+          if (!run) { run = compileSteps(c.do, V); stepCache.set(skey, run); }
+          let test = c.if === null ? null : compile(c.if);
+          // a back is offered only with a room to go back to, a call only with room on the stack
+          // (the loader folds these into the choice's test: rooms.RoomReader.choice)
+          if (c.back) { const t = test; test = t === null ? s => s.stack.length > 0 : s => s.stack.length > 0 && t(s); }
+          if (c.call) { const t = test; test = t === null ? s => s.stack.length < MAX_CALLS : s => s.stack.length < MAX_CALLS && t(s); }
           const ch = {
-            id: c.id, key: r.id + "." + c.id, say, label: typeof c.say === "string" ? c.say : null,
-            test: c.if === null ? null : compile(c.if), grey: c.grey, once: c.once, run,
-            writes: c.writes, reply: compileText(c.reply), go: c.go, end: c.end,
+            id: c.id, key: r.id + "." + c.id, say: compileText(c.say, V), label: typeof c.say === "string" ? c.say : null,
+            test, grey: c.grey, once: c.once, run, reply: compileText(c.reply, V), why: compileText(c.why, V),
+            go: c.go, end: c.end, next: c.next.map(n => ({ test: n.if === null ? null : compile(n.if), ...dest(n) })),
+            call: c.call, back: c.back, seen: c.seen,
           };
           ch.on = { choice: ch, id: ch.id, enabled: true };
           ch.off = c.grey ? { choice: ch, id: ch.id, enabled: false } : null;
@@ -261,26 +330,58 @@
       return e;
     }
 
-    roomText(room, values, env) {
-      let text = room.text(values);
+    // engine._room_text: the n-th entry into a room shows its texts' n-th alternatives
+    roomText(room, env) {
+      const n = room.seen >= 0 ? env.seen[room.seen] - 1 : 0;
+      let text = room.text(env, n);
       for (const t of room.textIf) {
         if (t.test(env)) {
-          const more = t.text(values);
+          const more = t.text(env, n);
           if (more) text = text ? text + "\n\n" + more : more;
         }
       }
       return text;
     }
 
-    // A new game: { state, events }. States are never changed once handed out.
-    start(seed = 0) {
+    // engine.carried_values: the defaults, with the persistent values in `carried` (name ->
+    // value) that fit their declaration; anything else is ignored. A number too big for a
+    // JavaScript number may come as its decimal string (as the page stores it).
+    carriedValues(carried) {
+      const values = this.defaults.slice();
+      if (!carried || typeof carried !== "object") return values;
+      this.vars.forEach((v, i) => {
+        if (!v.persist || !Object.prototype.hasOwnProperty.call(carried, v.name)) return;
+        let x = carried[v.name];
+        if (v.type === "bool") { if (typeof x === "boolean") values[i] = x; return; }
+        if (typeof x === "string" && /^-?[0-9]{1,20}$/.test(x)) x = norm(BigInt(x));
+        else if (typeof x === "bigint") x = norm(x);
+        else if (!Number.isSafeInteger(x)) return;
+        if ((v.lo === null || x >= v.lo) && (v.hi === null || x <= v.hi)) values[i] = x;
+      });
+      return values;
+    }
+
+    // engine.persistent_values: what a game leaves to the next one, by name
+    persistentValues(state) {
+      const out = {};
+      this.vars.forEach((v, i) => { if (v.persist) out[v.name] = state.v[i]; });
+      return out;
+    }
+
+    // A new game: { state, events }. States are never changed once handed out. `carried`: the
+    // persistent values the last game left (see carriedValues).
+    start(seed = 0, carried = null) {
       const visits = new Array(this.tracked).fill(0);
-      const slot = this.rooms[this.startRoom].vslot;
-      if (slot >= 0) visits[slot] = 1;
-      const state = { room: this.startRoom, v: this.defaults.slice(), visits, used: EMPTY, turn: 0, rng: seedState(seed), ending: null };
+      const room = this.rooms[this.startRoom];
+      if (room.vslot >= 0) visits[room.vslot] = 1;
+      const seen = new Array(this.seenSlots).fill(0);
+      if (room.seen >= 0) seen[room.seen] = 1;
+      const v = carried ? this.carriedValues(carried) : this.defaults.slice();
+      const state = { room: this.startRoom, v, visits, used: EMPTY, turn: 0, rng: seedState(seed), ending: null, stack: [], seen };
+      for (const f of room.enter) f(state);
       const events = [];
       if (this.intro !== null || this.title) {
-        events.push({ type: "intro", title: this.title, author: this.author, text: this.intro ? this.intro(state.v) : "" });
+        events.push({ type: "intro", title: this.title, author: this.author, text: this.intro ? this.intro(state, 0) : "" });
       }
       events.push(...this.describe(state));
       return { state, events };
@@ -289,10 +390,10 @@
     describe(state) {
       if (state.ending !== null) {
         const e = this.ending(state.ending);
-        return [{ type: "ending", ending: e.id, title: e.title, text: e.text(state.v) }];
+        return [{ type: "ending", ending: e.id, title: e.title, text: e.text(state, 0) }];
       }
       const room = this.rooms[state.room];
-      return [{ type: "room", room: room.id, title: room.title, text: this.roomText(room, state.v, state) }];
+      return [{ type: "room", room: room.id, title: room.title, text: this.roomText(room, state) }];
     }
 
     // The choices to show: { choice, id, enabled } entries (shared: read-only), in order.
@@ -308,14 +409,38 @@
       return out;
     }
 
-    label(option, state) { const c = option.choice; return c.label !== null ? c.label : c.say(state.v); }
-
-    resolveEnding(env) {
-      for (const e of this.endings) if (e.test === null || e.test(env)) return e.id;
-      return this.endings[this.endings.length - 1].id;
+    // engine.label: a choice's words now (its count: the times it was taken so far)
+    label(option, state) {
+      const c = option.choice;
+      return c.label !== null ? c.label : c.say(state, c.seen >= 0 ? state.seen[c.seen] : 0);
     }
 
-    // Take a choice by id: { state, events }. Throws an Error if it is not available.
+    // engine.reason: why a choice is not available now, or null when the world does not say
+    reason(option, state) {
+      const c = option.choice;
+      if (c.back && !state.stack.length) return "there is nowhere to go back to";
+      if (c.call && state.stack.length >= MAX_CALLS) return "you are already " + MAX_CALLS + " scenes deep";
+      return c.why === null ? null : c.why(state, c.seen >= 0 ? state.seen[c.seen] : 0);
+    }
+
+    resolveEnding(env) {
+      for (const e of this.resolvable) if (e.test === null || e.test(env)) return e.id;
+      const r = this.resolvable.length ? this.resolvable : this.endings;
+      return r[r.length - 1].id;
+    }
+
+    // engine._enter: the visit and the count go up, then the room's `enter` steps run
+    enter(ns, index) {
+      const room = this.rooms[index];
+      ns.room = index;
+      if (room.vslot >= 0) ns.visits[room.vslot] += 1;
+      if (room.seen >= 0) ns.seen[room.seen] += 1;
+      for (const f of room.enter) f(ns);
+    }
+
+    // Take a choice by id: { state, events }. Throws an Error if it is not available. The order
+    // of a move is engine._move's (its comment lists it); a plain world's short path in Python
+    // gives the same results, so one path serves both here.
     step(state, choiceId) {
       if (state.ending !== null) throw new Error("the game is over (ending " + state.ending + ")");
       const room = this.rooms[state.room];
@@ -327,53 +452,85 @@
       const old = state.v;
       let used = state.used;
       if (c.once) { used = new Set(used); used.add(c.key); }
-      let target = null, go = state.room;
-      if (c.end === null && c.go !== null) { target = this.rooms[c.go]; go = c.go; }
-      // effects run on the new state: the values as they change, the visits and turn from before
-      const ns = { room: go, v: old, visits: state.visits, used, turn: state.turn, rng: state.rng, ending: null };
-      let values = old;
-      if (c.run.length) {
-        values = ns.v = old.slice();
-        for (const f of c.run) f(ns);
-        ns.turn += 1;
-        if (c.reply !== null) events.push({ type: "reply", text: c.reply(values) });
-        for (const i of c.writes) {
-          if (values[i] !== old[i]) {
-            const v = this.vars[i];
-            events.push({ type: "changed", name: v.name, old: old[i], new: values[i], hidden: v.hidden });
-          }
+      // the new state, made by the move: the values as they change, the visits and turn from before
+      const ns = { room: state.room, v: old.slice(), visits: state.visits.slice(), used, turn: state.turn,
+        rng: state.rng, ending: null, stack: state.stack, seen: state.seen.slice() };
+      for (const f of c.run) f(ns);
+      ns.turn += 1;
+      if (c.seen >= 0) ns.seen[c.seen] += 1;
+      let reply = null;
+      if (c.reply !== null) reply = { type: "reply", text: c.reply(ns, c.seen >= 0 ? ns.seen[c.seen] - 1 : 0) };
+
+      // where the choice leads
+      let ending = c.end, go = null, entered = false;
+      if (ending === null) {
+        if (c.next.length) {
+          for (const n of c.next) if (n.test === null || n.test(ns)) { ending = n.end; go = n.go; break; }
+        } else if (c.back) {
+          go = state.stack[state.stack.length - 1];
+          ns.stack = state.stack.slice(0, -1);
+        } else if (c.go !== null) {
+          go = c.go;
+          if (c.call) ns.stack = state.stack.concat([state.room]);
         }
-      } else {
-        ns.turn += 1;
-        if (c.reply !== null) events.push({ type: "reply", text: c.reply(values) });
       }
-      if (target !== null && target.vslot >= 0) {
-        const vl = state.visits.slice();
-        vl[target.vslot] += 1;
-        ns.visits = vl;
+      if (ending === null && go !== null) { this.enter(ns, go); entered = true; }
+
+      // the world's rules, in order, each at most once a move
+      const said = [];
+      if (ending === null) {
+        for (const r of this.rules) {
+          if (r.once && ns.used.has(r.key)) continue;
+          if (!r.test(ns)) continue;
+          if (r.once) { ns.used = new Set(ns.used); ns.used.add(r.key); }
+          for (const f of r.run) f(ns);
+          if (r.seen >= 0) ns.seen[r.seen] += 1;
+          if (r.text !== null) {
+            const text = r.text(ns, r.seen >= 0 ? ns.seen[r.seen] - 1 : 0);
+            if (text) said.push({ type: "rule", rule: r.id, text });
+          }
+          if (r.end !== null) { ending = r.end; break; }
+          if (r.go !== null) { this.enter(ns, r.go); entered = true; }
+        }
       }
-      if (c.end !== null) {
-        const id = c.end === true ? this.resolveEnding(ns) : c.end;
-        ns.ending = id;
-        const e = this.ending(id);
-        events.push({ type: "ending", ending: e.id, title: e.title, text: e.text(values) });
-      } else if (target !== null) {
-        events.push({ type: "room", room: target.id, title: target.title, text: this.roomText(target, values, ns) });
+      if (ending === true) ending = this.resolveEnding(ns);
+
+      // the events: the reply, what changed over the whole move, what the rules said, then where
+      if (reply !== null) events.push(reply);
+      const values = ns.v;
+      this.vars.forEach((v, i) => {
+        if (values[i] === old[i]) return;
+        const names = v.values.length ? v.values : null;
+        events.push({ type: "changed", name: v.name, old: names ? names[old[i]] : old[i],
+          new: names ? names[values[i]] : values[i], hidden: v.hidden });
+      });
+      events.push(...said);
+      if (ending !== null) {
+        ns.ending = ending;
+        const e = this.ending(ending);
+        events.push({ type: "ending", ending: e.id, title: e.title, text: e.text(ns, 0) });
+      } else if (entered) {
+        const target = this.rooms[ns.room];
+        events.push({ type: "room", room: target.id, title: target.title, text: this.roomText(target, ns) });
       }
       return { state: ns, events };
     }
 
-    // Every state from the start with `seed` through `moves` (a log of choice ids).
-    replay(seed, moves) {
-      const states = [this.start(seed).state];
+    // Every state from the start with `seed` (and `carried`) through `moves` (choice ids).
+    replay(seed, moves, carried = null) {
+      const states = [this.start(seed, carried).state];
       for (let k = 0; k < moves.length; k++) states.push(this.step(states[states.length - 1], moves[k]).state);
       return states;
     }
 
-    // State.to_json and State.hash of model.py: the same bytes, the same sha256.
+    // State.to_json and State.hash of model.py: the same bytes, the same sha256. The stack and
+    // the counts are left out when empty, as there.
     toJSON(state) {
-      return { room: this.rooms[state.room].id, values: state.v, visits: state.visits,
+      const out = { room: this.rooms[state.room].id, values: state.v, visits: state.visits,
         used: Array.from(state.used).sort(), turn: state.turn, rng: state.rng, ending: state.ending };
+      if (state.stack.length) out.stack = state.stack.map(i => this.rooms[i].id);
+      if (state.seen.length) out.seen = state.seen;
+      return out;
     }
     hash(state) { return sha256hex(pyjson(this.toJSON(state), true)).slice(0, 16); }
   }
@@ -459,7 +616,7 @@
     return hex;
   }
 
-  const api = { World, seedState, nextState, roll, pyjson, sha256hex, paragraphs, fmt,
+  const api = { World, seedState, nextState, roll, pick, tidy, pyjson, sha256hex, paragraphs, fmt,
     _int: { add, sub, mul, div, mod, neg, abs, norm } };
   if (typeof module === "object" && module.exports) module.exports = api;
   else root.Adventure = api;

@@ -6,8 +6,10 @@
 // Random games are replayed by making the picks on this side (the same xorshift64* picker as
 // `adventure randomtest`), walkthroughs by their recorded moves. After the start and after each
 // move the state hash (State.hash) and the view digest (events + options as the player sees
-// them) must equal Python's. Prints one JSON line: the counts and the first differences; exits
-// 1 when anything differs.
+// them, with a greyed choice's reason) must equal Python's. A null move starts the next day: a
+// new game from the persistent values the last one left (World.persistentValues, and start's
+// `carried`). Prints one JSON line: the counts and the first differences; exits 1 when anything
+// differs.
 import { createRequire } from "node:module";
 import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
@@ -25,17 +27,19 @@ function eventList(e) {
     case "changed": return ["changed", e.name, e.old, e.new, e.hidden];
     case "ending": return ["ending", e.ending, e.title, e.text];
     case "intro": return ["intro", e.title, e.author, e.text];
+    case "rule": return ["rule", e.rule, e.text];
   }
   throw new Error("unknown event " + e.type);
 }
 
 function viewDigest(world, state, events) {
-  const opts = world.options(state).map(o => [o.id, world.label(o, state), o.enabled]);
+  const opts = world.options(state).map(o => o.enabled ? [o.id, world.label(o, state), true]
+    : [o.id, world.label(o, state), false, world.reason(o, state)]);
   return A.sha256hex(A.pyjson([events.map(eventList), opts], false)).slice(0, 16);
 }
 
 // Play one trace on this side; null when it agrees, else a description of the first difference.
-function check(world, t, random, maxMoves) {
+function check(world, t, random, maxMoves, days) {
   let out = world.start(t.seed);
   let state = out.state;
   const cmp = (k, events, cid) => {
@@ -48,11 +52,12 @@ function check(world, t, random, maxMoves) {
   if (d) return d;
   let pick = A.seedState(BigInt(t.seed) ^ PICK_SALT);
   const n = random ? maxMoves : t.moves.length;
-  let k = 0;
+  let k = 0, day = 1;
   for (; k < n; k++) {
-    let cid;
-    if (random) {
-      if (state.ending !== null) break;
+    let cid = null;
+    if (random && state.ending !== null) {
+      if (day >= days) break;
+    } else if (random) {
       const enabled = world.options(state).filter(o => o.enabled);
       if (!enabled.length) break;
       const [p, r] = A.nextState(pick);
@@ -63,7 +68,12 @@ function check(world, t, random, maxMoves) {
       cid = t.moves[k];
     }
     try {
-      out = world.step(state, cid);
+      if (cid === null) {
+        day++;
+        out = world.start(t.seed, world.persistentValues(state));
+      } else {
+        out = world.step(state, cid);
+      }
     } catch (e) {
       return { move: k + 1, choice: cid, what: "step raised", js: String(e) };
     }
@@ -84,7 +94,7 @@ for (let a = 0; a + 1 < args.length; a += 2) {
   report.worlds.push(world.id);
   for (const [list, random] of [[tr.random, true], [tr.walkthroughs, false]]) {
     for (const t of list) {
-      const d = check(world, t, random, tr.max_moves);
+      const d = check(world, t, random, tr.max_moves, tr.days || 1);
       if (random) report.games++; else report.walkthroughs++;
       report.moves += t.moves.length;
       if (d) {
