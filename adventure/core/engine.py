@@ -8,13 +8,14 @@ from __future__ import annotations
 
 from .record import Record
 from .errors import ChoiceError
-from .model import Choice, Option, State, World
+from .model import MAX_CALLS, Choice, Option, Room, State, World
 from .rng import seed_state
 from .suggest import did_you_mean
 
 __all__ = [
-    "RoomEntered", "Reply", "Changed", "EndingReached", "Intro",
+    "RoomEntered", "Reply", "Changed", "EndingReached", "Intro", "RuleFired",
     "Option", "Outcome", "start", "step", "options", "available_choices", "describe", "resolve_ending",
+    "label", "reason", "carried_values", "persistent_values",
 ]
 
 
@@ -58,6 +59,16 @@ class Changed(Record):
         self.hidden = hidden
 
 
+class RuleFired(Record):
+    """A world rule fired and has something to say."""
+
+    __slots__ = _fields = ("rule", "text")
+
+    def __init__(self, rule: str, text: str):
+        self.rule = rule
+        self.text = text
+
+
 class EndingReached(Record):
     __slots__ = _fields = ("ending", "title", "text")
 
@@ -80,29 +91,64 @@ class Outcome(Record):
 
 def _room_text(room, values, env) -> str:
     """A room's text as shown on entering it; `env` is what its conditions read (a State)."""
-    text = room.text.render(values)
+    n = env.seen[room.seen] - 1 if room.seen >= 0 else 0  # the n-th entry picks the n-th variant
+    text = room.text.render(values, env, n)
     if not room.text_if:
         return text
     for t in room.text_if:
         if t.test(env):
-            more = t.text.render(values)
+            more = t.text.render(values, env, n)
             if more:
                 text = text + "\n\n" + more if text else more
     return text
 
 
-def start(world: World, seed: int = 0) -> Outcome:
-    """A new game: the start room entered once, values at their defaults."""
+def carried_values(world: World, carried) -> tuple:
+    """The defaults, with the persistent values in `carried` (name -> value) that fit their
+    declaration; anything else in it is ignored (a store from an older version of the world)."""
+    values = list(world.defaults)
+    for v in world.vars:
+        if not v.persist or v.name not in carried:
+            continue
+        x = carried[v.name]
+        if v.type == "bool":
+            ok = x.__class__ is bool
+        else:
+            ok = x.__class__ is int and (v.lo is None or x >= v.lo) and (v.hi is None or x <= v.hi)
+        if ok:
+            values[v.index] = x
+    return tuple(values)
+
+
+def persistent_values(world: World, state: State) -> dict:
+    """The values a game leaves to the next one: its persistent ones, by name."""
+    return {v.name: state.values[v.index] for v in world.vars if v.persist}
+
+
+def start(world: World, seed: int = 0, carried=None) -> Outcome:
+    """A new game: the start room entered once, values at their defaults (or, for persistent
+    ones, as `carried` gives them: see carried_values)."""
     visits = [0] * len(world.tracked)
-    slot = world.rooms[world.start].vslot
+    room = world.rooms[world.start]
+    slot = room.vslot
     if slot >= 0:
         visits[slot] = 1
-    state = State(world.start, world.defaults, tuple(visits), frozenset(), 0, seed_state(seed), None)
+    values = world.defaults if not carried else carried_values(world, carried)
+    seen = (0,) * len(world.seen)
+    if room.seen >= 0:
+        seen = _bump(seen, room.seen)
+    state = State(world.start, values, tuple(visits), frozenset(), 0, seed_state(seed), None, (), seen)
+    if room.enter_run:
+        v = state.v = list(values)
+        for f in room.enter_run:
+            f(state)
+        state.values = state.v = tuple(v)
     state._world = world
-    state._room = world.rooms[world.start]
+    state._room = room
     events = []
     if world.intro is not None or world.title:
-        events.append(Intro(world.title, world.author, world.intro.render(state.values) if world.intro else ""))
+        events.append(Intro(world.title, world.author,
+                            world.intro.render(state.values, state) if world.intro else ""))
     events.extend(describe(world, state))
     return Outcome(state, tuple(events))
 
@@ -111,9 +157,34 @@ def describe(world: World, state: State) -> tuple:
     """The events that show the current position: the room, or the ending reached."""
     if state.ending is not None:
         e = world.ending(state.ending)
-        return (EndingReached(e.id, e.title, e.text.render(state.values)),)
+        return (EndingReached(e.id, e.title, e.text.render(state.values, state)),)
     room = world.rooms[state.room]
     return (RoomEntered(room.id, room.title, _room_text(room, state.values, state)),)
+
+
+def label(state: State, choice: Choice) -> str:
+    """A choice's label as shown now (before it is taken: its count is the takings so far)."""
+    say = choice.say
+    if say._const is not None:
+        return say._const
+    return say.render(state.values, state, state.seen[choice.seen] if choice.seen >= 0 else 0)
+
+
+def reason(state: State, choice: Choice) -> str | None:
+    """Why a choice is not available now, in the author's words (`why`), or None if none given."""
+    if choice.back and not state.stack:
+        return "there is nowhere to go back to"
+    if choice.call and len(state.stack) >= MAX_CALLS:
+        return f"you are already {MAX_CALLS} scenes deep"
+    if choice.why is None:
+        return None
+    return choice.why.render(state.values, state, state.seen[choice.seen] if choice.seen >= 0 else 0)
+
+
+def _bump(seen: tuple, slot: int) -> tuple:
+    s = list(seen)
+    s[slot] += 1
+    return tuple(s)
 
 
 def options(world: World, state: State) -> list[Option]:
@@ -148,11 +219,12 @@ def available_choices(world: World, state: State) -> list[Choice]:
 
 
 def resolve_ending(world: World, env) -> str:
-    """The first ending whose `when` holds in `env` (a State or an Env), else the last one."""
-    for e in world.endings:
+    """The first ending whose `when` holds in `env` (a State or an Env), else the last one; never
+    a by-name ending."""
+    for e in world.resolvable:
         if e.test is None or e.test(env):
             return e.id
-    return world.endings[-1].id
+    return world.resolvable[-1].id if world.resolvable else world.endings[-1].id
 
 
 def step(world: World, state: State, choice_id: str) -> Outcome:
@@ -183,7 +255,10 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
     if once is not None and once in state.used:
         raise ChoiceError(f"choice {choice_id!r} in room {room.id!r} has already been taken")
     if test is not None and not test(state):
-        raise ChoiceError(f"choice {choice_id!r} in room {room.id!r} is not available now ({c.cond_source})")
+        why = reason(state, c) or c.cond_source
+        raise ChoiceError(f"choice {choice_id!r} in room {room.id!r} is not available now ({why})")
+    if not world.plain:  # the whole order of a move, below; a plain world's is this short path
+        return _move(world, state, room, c, once)
 
     events: list = []
     old = state.values
@@ -236,6 +311,117 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
         if text is None or target.text_if:
             text = _room_text(target, values, new)
         events.append(RoomEntered(target.id, target.title, text))
+    return Outcome(new, tuple(events))
+
+
+# ---------------------------------------------------------------- the whole move
+# A move in a world that uses the second language's constructs (`World.plain` is False).
+#
+# engine.step takes the short path for plain worlds; this is the whole order of a move, the one
+# docs/format.md gives ("What a move does"):
+#
+# 1. the choice's `do` (steps), reading the visits and the turn from before the move;
+# 2. the turn advances; the choice's count (its varying texts) goes up; its `reply` is rendered;
+# 3. the destination: `end`, the first `next` entry that holds, `back` (pop the return stack),
+#    or `go`/`call` (a call pushes the room it leaves);
+# 4. entering a room: its visit and its count go up, its `enter` steps run;
+# 5. unless the game has ended, each rule in order: when it holds (and, if once-only, has not
+#    fired), its steps run, its text shows, then `end` stops the move or `go` enters a room;
+# 6. the events: Reply, one Changed per value the whole move changed, RuleFired for each rule with
+#    a text, then RoomEntered (where the player is) or EndingReached.
+
+
+def _enter(world: World, new: State, room: Room) -> bool:
+    new.room = room.id
+    new._room = room
+    slot = room.vslot
+    if slot >= 0:
+        vl = list(new.visits)
+        vl[slot] += 1
+        new.visits = tuple(vl)
+    if room.seen >= 0:
+        new.seen = _bump(new.seen, room.seen)
+    for f in room.enter_run:
+        f(new)
+    return True
+
+
+def _move(world: World, state: State, room: Room, c: Choice, once: str | None):
+    events: list = []
+    old = state.values
+    used = state.used | {once} if once is not None else state.used
+    new = State(state.room, old, state.visits, used, state.turn, state.rng, None, state.stack, state.seen)
+    new._world = world
+    new._room = room
+    v = new.v = list(old)
+    for f in c.run:
+        f(new)
+    new.turn += 1
+    if c.seen >= 0:
+        new.seen = _bump(new.seen, c.seen)
+    if c.reply is not None:
+        n = new.seen[c.seen] - 1 if c.seen >= 0 else 0
+        events.append(Reply(c.reply.render(tuple(v), new, n)))
+
+    # where the choice leads
+    ending = c.end
+    go = None
+    entered = False  # a move that goes nowhere shows only its reply, as in a plain world
+    if ending is None:
+        if c.next:
+            for entry in c.next:
+                if entry.test is None or entry.test(new):
+                    ending, go = entry.end, entry.go
+                    break
+        elif c.back:
+            go = state.stack[-1]
+            new.stack = state.stack[:-1]
+        elif c.go is not None:
+            go = c.go
+            if c.call:
+                new.stack = state.stack + (state.room,)
+    if ending is None and go is not None:
+        entered = _enter(world, new, world.rooms[go])
+
+    # the world's rules
+    if ending is None:
+        for rule in world.rules:
+            if rule.once and rule.key in new.used:
+                continue
+            if not rule.test(new):
+                continue
+            if rule.once:
+                new.used = new.used | {rule.key}
+            for f in rule.run:
+                f(new)
+            if rule.seen >= 0:
+                new.seen = _bump(new.seen, rule.seen)
+            if rule.text is not None:
+                n = new.seen[rule.seen] - 1 if rule.seen >= 0 else 0
+                text = rule.text.render(tuple(v), new, n)
+                if text:
+                    events.append(RuleFired(rule.id, text))
+            if rule.end is not None:
+                ending = rule.end
+                break
+            if rule.go is not None:
+                entered = _enter(world, new, world.rooms[rule.go])
+
+    if ending is True:
+        ending = resolve_ending(world, new)
+    values = new.values = new.v = tuple(v)
+    changes = [Changed(var.name, var.values[old[i]], var.values[values[i]], var.hidden) if var.values else
+               Changed(var.name, old[i], values[i], var.hidden)
+               for i, var in enumerate(world.vars) if values[i] != old[i]]
+    # the reply first, then what changed, then what the rules said
+    events[1 if c.reply is not None else 0:1 if c.reply is not None else 0] = changes
+    if ending is not None:
+        new.ending = ending
+        e = world.ending(ending)
+        events.append(EndingReached(e.id, e.title, e.text.render(values, new)))
+    elif entered:
+        target = new._room
+        events.append(RoomEntered(target.id, target.title, _room_text(target, values, new)))
     return Outcome(new, tuple(events))
 
 

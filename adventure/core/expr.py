@@ -14,7 +14,7 @@ from collections.abc import Callable
 from .record import Record
 from .errors import ExprError
 
-__all__ = ["Node", "Effect", "Scope", "parse_condition", "parse_effect", "parse_value", "explain", "names_read"]
+__all__ = ["Node", "Effect", "Scope", "Var", "enum_type", "type_word", "parse_condition", "parse_effect", "parse_value", "explain", "names_read"]
 
 MAX_LEN = 2000
 MAX_DEPTH = 50
@@ -51,13 +51,27 @@ def tokenize(src: str) -> list[Token]:
             j = i
             while j < n and src[j].isspace():
                 j += 1
-            raise ExprError(f"unexpected character {src[j]!r}", src, j)
+            raise ExprError(f"unexpected character {src[j]!r}" + _foreign(src, j), src, j)
         kind = m.lastgroup or "op"
         text = m.group(kind)
         out.append(Token(kind, text, m.start(kind)))
         i = m.end()
     out.append(Token("end", "", n))
     return out
+
+
+_FOREIGN = (("&&", "write 'and' instead of '&&'"), ("||", "write 'or' instead of '||'"),
+            ("!", "write 'not x' instead of '!x' ('!=' is fine)"), ("&", "write 'and'"), ("|", "write 'or'"),
+            ('"', "names and values need no quotes"), ("'", "names and values need no quotes"),
+            ("$", "write the name alone, without '$'"))
+
+
+def _foreign(src: str, j: int) -> str:
+    """A hint for syntax from Ink, ChoiceScript, JavaScript or Python."""
+    for text, hint in _FOREIGN:
+        if src.startswith(text, j):
+            return f"; {hint}"
+    return ""
 
 
 class Node(Record):
@@ -80,14 +94,33 @@ class Node(Record):
 
 
 class Var(Record):
-    __slots__ = ("index", "type", "lo", "hi", "_h")  # type: "bool" or "int"
-    _fields = ("index", "type", "lo", "hi")
+    """A declared name as expressions see it. type: "bool", "int", or an enum's type
+    ("enum:calm,tense": one of those names, held as its index; see `enum_type`)."""
 
-    def __init__(self, index: int, type: str, lo: int | None = None, hi: int | None = None):
+    __slots__ = ("index", "type", "lo", "hi", "values", "_h")
+    _fields = ("index", "type", "lo", "hi", "values")
+    _defaults = {"lo": None, "hi": None, "values": ()}
+
+    def __init__(self, index: int, type: str, lo: int | None = None, hi: int | None = None,
+                 values: tuple = ()):
         self.index = index
         self.type = type
         self.lo = lo
         self.hi = hi
+        self.values = values  # an enum's names, in order
+
+
+def enum_type(values) -> str:
+    """The type of an enum with these names: two enums with the same names compare."""
+    return "enum:" + ",".join(values)
+
+
+def type_word(t: str) -> str:
+    if t == "bool":
+        return "a flag"
+    if t == "int":
+        return "a number"
+    return "one of " + ", ".join(t[5:].split(","))
 
 
 class Scope(Record):
@@ -140,8 +173,11 @@ class _Parser:
 
     def check(self, node: Node, want: str, what: str) -> Node:
         if node.type != want:
+            hint = ""
+            if node.type.startswith("enum:"):
+                hint = "; compare it with == or != (e.g. 'mood == calm')"
             self.fail(f"{what} needs {'a flag (true/false)' if want == 'bool' else 'a number'}, "
-                      f"but {self.src[node.start:node.end]!r} is {'a flag' if node.type == 'bool' else 'a number'}",
+                      f"but {self.src[node.start:node.end]!r} is {type_word(node.type)}{hint}",
                       node.start)
         return node
 
@@ -184,10 +220,10 @@ class _Parser:
         t = self.peek()
         if t.kind == "op" and t.text in ("==", "!=", "<", "<=", ">", ">="):
             self.take()
-            right = self.sum()
+            right = self.enum_value(left) or self.sum()
             if t.text in ("==", "!="):
                 if left.type != right.type:
-                    self.fail(f"'{t.text}' compares a flag with a number", t.pos)
+                    self.fail(f"'{t.text}' compares {type_word(left.type)} with {type_word(right.type)}", t.pos)
             else:
                 self.check(left, "int", f"'{t.text}'")
                 self.check(right, "int", f"'{t.text}'")
@@ -198,6 +234,20 @@ class _Parser:
         if t.kind == "op" and t.text == "=":
             self.fail("'=' assigns; to compare, write '=='", t.pos)
         return left
+
+    def enum_value(self, left: Node) -> Node | None:
+        """A name of `left`'s enum, standing right of '==' or '=' (names of values come before
+        names of state there), as the literal of its index; None when the next token is not one."""
+        t = self.peek()
+        if not left.type.startswith("enum:") or t.kind != "name":
+            return None
+        values = left.type[5:].split(",")
+        if t.text not in values:
+            if t.text not in self.scope.vars and t.text not in KEYWORDS:
+                self.fail(f"{t.text!r} is not one of {', '.join(values)}" + _hint(t.text, values), t.pos)
+            return None
+        self.take()
+        return Node("lit", value=values.index(t.text), type=left.type, start=t.pos, end=t.pos + len(t.text))
 
     def sum(self) -> Node:
         left = self.term()
@@ -245,6 +295,8 @@ class _Parser:
             name = t.text
             if name in ("true", "false"):
                 return Node("lit", value=name == "true", type="bool", start=t.pos, end=end)
+            if name in ("True", "False", "TRUE", "FALSE"):
+                self.fail(f"write {name.lower()!r} in lower case", t.pos)
             if name == "turn":
                 return Node("turn", type="int", start=t.pos, end=end)
             if name == "visits":
@@ -349,12 +401,16 @@ def parse_effect(src: str, scope: Scope) -> Effect:
         p.fail(f"expected '=', '+=' or '-=' after {t.text!r}{hint}", op.pos)
     if p.peek().kind == "end":
         p.fail("the effect has no value after " + repr(op.text), p.peek().pos)
-    value = p.finish(p.expr())
     if op.text != "=" and var.type != "int":
-        p.fail(f"'{op.text}' needs a counter, but {t.text!r} is a flag; use '{t.text} = true'", op.pos)
+        if var.type == "bool":
+            p.fail(f"'{op.text}' needs a counter, but {t.text!r} is a flag; use '{t.text} = true'", op.pos)
+        p.fail(f"'{op.text}' needs a counter, but {t.text!r} is {type_word(var.type)}; "
+               f"use '{t.text} = {var.values[0]}'", op.pos)
+    target = Node("var", value=var.index, type=var.type, start=t.pos, end=t.pos + len(t.text))
+    value = p.finish(p.enum_value(target) or p.expr())
     if value.type != var.type:
-        p.fail(f"{t.text!r} is a {'flag' if var.type == 'bool' else 'counter'} but the value is "
-               f"{'a flag' if value.type == 'bool' else 'a number'}", value.start)
+        what = {"bool": "a flag", "int": "a counter"}.get(var.type, type_word(var.type))
+        p.fail(f"{t.text!r} is {what} but the value is {type_word(value.type)}", value.start)
     return Effect(src, t.text, var, op.text, value)
 
 

@@ -9,7 +9,10 @@ from .expr import Effect, Node, Scope
 from .rng import roll
 from .text import Template
 
-__all__ = ["StateVar", "TextIf", "Option", "Choice", "Room", "Ending", "World", "State", "Env"]
+__all__ = ["StateVar", "TextIf", "Option", "Choice", "Next", "Room", "Rule", "Ending", "World", "State", "Env",
+           "MAX_CALLS"]
+
+MAX_CALLS = 8  # rooms the return stack holds: a `call` beyond is not offered
 
 
 def _line(self):
@@ -20,15 +23,24 @@ def _line(self):
 
 
 class StateVar(Record):
-    """A declared flag (type 'bool') or counter (type 'int'), with its default and bounds.
+    """A declared flag (type 'bool'), counter (type 'int') or enum (type 'enum': one of `values`,
+    held as its index, with lo 0 and hi the last index), with its default and bounds.
 
-    `hidden`: changes are not shown to the player (still in events, saves, :state)."""
+    `hidden`: changes are not shown to the player (still in events, saves, :state).
+    `persist`: the value carries over to the next game of the world (see docs/format.md).
+    `clamp`: the author means the bounds to clamp; check does not warn when effects meet them."""
 
-    __slots__ = ("name", "index", "type", "default", "lo", "hi", "file", "_line", "hidden", "_h")
-    _fields = ("name", "index", "type", "default", "lo", "hi", "file", "line", "hidden")
+    __slots__ = ("name", "index", "type", "default", "lo", "hi", "file", "_line", "hidden", "values",
+                 "persist", "clamp", "_h")
+    _fields = ("name", "index", "type", "default", "lo", "hi", "file", "line", "hidden", "values",
+               "persist", "clamp")
 
     def __init__(self, name: str, index: int, type: str, default: bool | int, lo: int | None = None,
-                 hi: int | None = None, file: str = "", line: int | None = None, hidden: bool = False):
+                 hi: int | None = None, file: str = "", line: int | None = None, hidden: bool = False,
+                 values: tuple = (), persist: bool = False, clamp: bool = False):
+        self.values = values
+        self.persist = persist
+        self.clamp = clamp
         self.name = name
         self.index = index
         self.type = type
@@ -40,6 +52,14 @@ class StateVar(Record):
         self.hidden = hidden
 
     line = property(_line)
+
+    def show(self, value) -> str:
+        """A value as the player reads it: an enum's name, true/false, a number."""
+        if self.values:
+            return self.values[value] if 0 <= value < len(self.values) else str(value)
+        if value.__class__ is bool:
+            return "true" if value else "false"
+        return str(value)
 
 
 class TextIf(Record):
@@ -90,16 +110,25 @@ class Choice(Record):
     """One option in a room. `key` ("room.id") names it uniquely across the world."""
 
     __slots__ = ("run", "reply", "go", "end", "writes", "key", "once", "test", "id", "room", "say", "cond",
-                 "cond_source", "show", "effects", "file", "_line", "_h")
+                 "cond_source", "show", "effects", "file", "_line", "next", "call", "back", "why", "seen", "_h")
     _fields = ("id", "key", "room", "say", "cond", "cond_source", "test", "show", "once", "effects",
-               "run", "reply", "go", "end", "file", "line")
+               "run", "reply", "go", "end", "file", "line", "next", "call", "back", "why")
     _eq = ("id", "key", "room", "say", "cond", "cond_source", "show", "once", "effects", "reply",
-           "go", "end", "file", "line")
+           "go", "end", "file", "line", "next", "call", "back", "why")
 
     def __init__(self, id: str, key: str, room: str, say: Template, cond: Node | None, cond_source: str,
-                 test: Callable | None, show: str, once: bool, effects: tuple[Effect, ...],
+                 test: Callable | None, show: str, once: bool, effects: tuple,
                  run: tuple[Callable, ...], reply: Template | None, go: str | None,
-                 end: bool | str | None, file: str = "", line: int | None = None, writes: tuple | None = None):
+                 end: bool | str | None, file: str = "", line: int | None = None, writes: tuple | None = None,
+                 next: tuple = (), call: bool = False, back: bool = False, why: Template | None = None):
+        # effects: Effects and steps.Branch tables; next: Next entries (the destination decided
+        # after the effects); call: `go` names a room entered with this one kept on the return
+        # stack; back: return to the room on top of that stack; why: the reason it is greyed out
+        self.next = next
+        self.call = call
+        self.back = back
+        self.why = why
+        self.seen = -1  # its slot in State.seen when its texts vary (set by the loader)
         self.id = id
         self.key = key
         self.room = room
@@ -118,21 +147,38 @@ class Choice(Record):
         self._line = line
         # the slots its effects write, in declaration order: only these can change on a step
         if writes is None:
-            writes = tuple(sorted({e.var.index for e in effects})) if effects else ()
+            from .steps import slots_written
+
+            writes = slots_written(effects) if effects else ()
         self.writes = writes
 
     line = property(_line)
 
 
+class Next(Record):
+    """One entry of a choice's `next`: where it leads (`go`, a room id, or `end`, True or an ending
+    id) when `test` holds (None: always, the last entry)."""
+
+    __slots__ = ("cond", "source", "test", "go", "end", "_h")
+    _fields = ("cond", "source", "test", "go", "end")
+    _eq = ("cond", "source", "go", "end")
+
+
 class Room(Record):
     __slots__ = ("id", "title", "text_const", "text_if", "vslot", "_offers", "text", "choices", "index",
-                 "by_id", "file", "_line", "split", "_h")
-    _fields = ("id", "index", "title", "text", "text_if", "choices", "by_id", "file", "line", "split")
-    _eq = ("id", "index", "title", "text", "text_if", "choices", "file", "line", "split")
+                 "by_id", "file", "_line", "split", "enter", "enter_run", "seen", "uses", "_h")
+    _fields = ("id", "index", "title", "text", "text_if", "choices", "by_id", "file", "line", "split",
+               "enter", "enter_run", "uses")
+    _eq = ("id", "index", "title", "text", "text_if", "choices", "file", "line", "split", "enter", "uses")
 
     def __init__(self, id: str, index: int, title: str, text: Template, text_if: tuple[TextIf, ...],
                  choices: tuple[Choice, ...], by_id: dict[str, Choice], file: str = "",
-                 line: int | None = None, split: bool = False):
+                 line: int | None = None, split: bool = False, enter: tuple = (), enter_run: tuple = (),
+                 uses: tuple = ()):
+        self.enter = enter  # steps run on each entry
+        self.enter_run = enter_run
+        self.uses = uses  # the blocks whose choices it includes
+        self.seen = -1  # its slot in State.seen when its texts vary (set by the loader)
         self.id = id
         self.index = index
         self.title = title
@@ -162,7 +208,7 @@ class Room(Record):
                 on = Option(c, True)
                 if c.show == "grey":
                     on.off = Option(c, False)
-                if rooms is not None and c.go is not None and c.end is None:
+                if rooms is not None and c.go is not None and c.end is None and not c.next:
                     on.dest = rooms[c.go].index
                 out.append(on)
             o = self._offers = tuple(out)
@@ -171,13 +217,49 @@ class Room(Record):
     line = property(_line)
 
 
+class Rule(Record):
+    """A world rule ([[rule]]): after every move that did not end the game, when `test` holds (and,
+    if `once`, it has not fired before), its steps run, its text shows, then `end` or `go`."""
+
+    __slots__ = ("id", "when", "when_source", "test", "steps", "run", "writes", "text", "go", "end",
+                 "once", "key", "file", "_line", "seen", "_h")
+    _fields = ("id", "when", "when_source", "test", "steps", "run", "text", "go", "end", "once", "file", "line")
+    _eq = ("id", "when", "when_source", "steps", "text", "go", "end", "once", "file", "line")
+
+    def __init__(self, id: str, when: Node, when_source: str, test: Callable, steps: tuple, run: tuple,
+                 text: Template | None, go: str | None, end: bool | str | None, once: bool,
+                 file: str = "", line: int | None = None):
+        self.id = id
+        self.when = when
+        self.when_source = when_source
+        self.test = test
+        self.steps = steps
+        self.run = run
+        self.text = text
+        self.go = go
+        self.end = end
+        self.once = once
+        self.key = "rule:" + id  # its mark in State.used once it has fired, when once-only
+        self.file = file
+        self._line = line
+        self.seen = -1
+        from .steps import slots_written
+
+        self.writes = slots_written(steps)
+
+    line = property(_line)
+
+
 class Ending(Record):
-    __slots__ = ("id", "title", "text", "when", "when_source", "test", "secret", "file", "_line", "_h")
-    _fields = ("id", "title", "text", "when", "when_source", "test", "secret", "file", "line")
-    _eq = ("id", "title", "text", "when", "when_source", "secret", "file", "line")
+    __slots__ = ("id", "title", "text", "when", "when_source", "test", "secret", "file", "_line",
+                 "by_name", "_h")
+    _fields = ("id", "title", "text", "when", "when_source", "test", "secret", "file", "line", "by_name")
+    _eq = ("id", "title", "text", "when", "when_source", "secret", "file", "line", "by_name")
 
     def __init__(self, id: str, title: str, text: Template, when: Node | None, when_source: str,
-                 test: Callable | None, secret: bool = False, file: str = "", line: int | None = None):
+                 test: Callable | None, secret: bool = False, file: str = "", line: int | None = None,
+                 by_name: bool = False):
+        self.by_name = by_name  # reached only when named (`end = "id"`), never by `end = true`
         self.id = id
         self.title = title
         self.text = text
@@ -196,11 +278,13 @@ class World(Record):
 
     __slots__ = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
                  "endings", "path", "content_hash", "version", "scope", "files", "_endings_by_id",
-                 "_defaults", "tracked", "room_list", "ifid", "blurb", "__weakref__")
+                 "_defaults", "tracked", "room_list", "ifid", "blurb", "rules", "seen", "blocks", "plain",
+                 "resolvable", "__weakref__")
     _fields = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
-               "endings", "path", "content_hash", "version", "scope", "files", "ifid", "blurb")
+               "endings", "path", "content_hash", "version", "scope", "files", "ifid", "blurb", "rules",
+               "seen", "blocks")
     _eq = ("id", "title", "author", "intro", "start", "unavailable", "vars", "rooms", "room_order",
-           "endings", "path", "content_hash", "version", "ifid", "blurb")
+           "endings", "path", "content_hash", "version", "ifid", "blurb", "rules", "seen", "blocks")
     _repr = ("id", "title", "author", "intro", "start", "unavailable", "vars", "room_order", "path",
              "content_hash", "version")
 
@@ -208,7 +292,18 @@ class World(Record):
                  unavailable: str, vars: tuple[StateVar, ...], rooms: dict[str, Room],
                  room_order: tuple[str, ...], endings: tuple[Ending, ...], path: str, content_hash: str,
                  version: str = "", scope: Scope | None = None, files: dict[str, str] | None = None,
-                 ifid: str = "", blurb: str = ""):
+                 ifid: str = "", blurb: str = "", rules: tuple = (), seen: tuple = (), blocks: dict | None = None):
+        self.rules = rules
+        # the owners of varying text, in State.seen order: ("room", id), ("choice", key), ("rule", id)
+        self.seen = seen
+        self.blocks = {} if blocks is None else blocks  # block name -> (file, line)
+        # the endings `end = true` can pick: all but the by-name ones
+        self.resolvable = tuple(e for e in endings if not e.by_name)
+        # no construct of the second language (rules, enter, next, call/back, varying text, enums): moves
+        # take the engine's short path, as before those existed
+        self.plain = not rules and not seen and not any(v.values for v in vars) and all(
+            not r.enter for r in rooms.values()) and all(
+            not (c.next or c.call or c.back) for r in rooms.values() for c in r.choices)
         self.id = id
         self.ifid = ifid  # the Treaty of Babel's story id, for archives and the web page's metadata
         self.blurb = blurb
@@ -271,6 +366,8 @@ class State(Record):
     turn:   moves made
     rng:    the PRNG's state
     ending: the ending reached, or None while the game goes on
+    stack:  the return stack: rooms a `call` left, to come `back` to (last on top)
+    seen:   counts that pick varying text, one per owner (World.seen)
 
     A State is also what compiled expressions read (like Env: `.v`, `.visits`, `.turn`,
     `.random()`), so the engine tests conditions on it directly, and runs a move's effects on the
@@ -278,11 +375,14 @@ class State(Record):
     closures use.
     """
 
-    __slots__ = ("room", "values", "visits", "used", "turn", "rng", "ending", "v", "_room", "_world")
-    _fields = ("room", "values", "visits", "used", "turn", "rng", "ending")
+    __slots__ = ("room", "values", "visits", "used", "turn", "rng", "ending", "v", "_room", "_world", "stack",
+                 "seen")
+    _fields = ("room", "values", "visits", "used", "turn", "rng", "ending", "stack", "seen")
 
     def __init__(self, room: str, values: tuple, visits: tuple, used: frozenset = frozenset(),
-                 turn: int = 0, rng: int = 0, ending: str | None = None):
+                 turn: int = 0, rng: int = 0, ending: str | None = None, stack: tuple = (), seen: tuple = ()):
+        self.stack = stack
+        self.seen = seen
         self.room = room
         self.values = self.v = values
         self._world = None  # the engine notes (world, Room object) of the states it makes
@@ -293,7 +393,8 @@ class State(Record):
         self.ending = ending
 
     def _key(self) -> tuple:
-        return (self.room, self.values, self.visits, self.used, self.turn, self.rng, self.ending)
+        return (self.room, self.values, self.visits, self.used, self.turn, self.rng, self.ending, self.stack,
+                self.seen)
 
     def random(self, lo: int, hi: int) -> int:
         """Roll the dice: for effects, which the engine runs on the State it is making (a State
@@ -302,7 +403,7 @@ class State(Record):
         return r
 
     def to_json(self) -> dict:
-        return {
+        out = {
             "room": self.room,
             "values": list(self.values),
             "visits": list(self.visits),
@@ -311,6 +412,12 @@ class State(Record):
             "rng": self.rng,
             "ending": self.ending,
         }
+        # left out when empty: a world without calls or varying text hashes as it always did
+        if self.stack:
+            out["stack"] = list(self.stack)
+        if self.seen:
+            out["seen"] = list(self.seen)
+        return out
 
     def hash(self) -> str:
         """A short content hash, identical on every machine for the same state."""

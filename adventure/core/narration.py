@@ -7,7 +7,7 @@ ending choice grey info error; a front end decides only how a style looks.
 
 from __future__ import annotations
 
-from .engine import Changed, EndingReached, Intro, Reply, RoomEntered
+from .engine import Changed, EndingReached, Intro, Reply, RoomEntered, RuleFired, label, reason
 
 __all__ = ["Block", "event_blocks", "choice_blocks"]
 
@@ -32,7 +32,7 @@ def event_blocks(events) -> list[Block]:
         elif cls is Changed:
             if not ev.hidden:
                 changes.append(ev)
-        elif cls is Reply:
+        elif cls is Reply or cls is RuleFired:
             out.append(("reply", ev.text))
         elif cls is EndingReached:
             if changes:
@@ -53,24 +53,27 @@ def event_blocks(events) -> list[Block]:
 
 
 
-def choice_blocks(opts, values) -> list[Block]:
-    """The numbered choices shown for these options (`engine.options`), greyed-out ones marked."""
+def choice_blocks(opts, state) -> list[Block]:
+    """The numbered choices shown for these options (`engine.options` in `state`), greyed-out ones
+    marked with the author's reason (`why`) when there is one."""
     out = []
     n = 0
     for o in opts:
         n += 1
-        label = o.label
-        if label is None:
-            label = o.choice.say.render(values)
+        text = o.label
+        if text is None:
+            text = label(state, o.choice)
         if o.enabled:
-            out.append(("choice", f"{n}. {label}"))
+            out.append(("choice", f"{n}. {text}"))
         else:
-            out.append(("grey", f"{n}. {label} (not available)"))
+            out.append(("grey", f"{n}. {text} ({reason(state, o.choice) or 'not available'})"))
     return out
 
 
 def _change_text(c) -> str:
     new = c.new
+    if new.__class__ is str:  # an enum's value, by name
+        return f"{c.name}: {new}"
     if new.__class__ is bool:
         return f"{c.name}: {'true' if new else 'false'}"
     d = new - c.old

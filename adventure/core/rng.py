@@ -29,3 +29,9 @@ def roll(x: int, lo: int, hi: int) -> tuple[int, int]:
         lo, hi = hi, lo
     x, out = next_state(x)
     return x, lo + out % (hi - lo + 1)
+
+
+def pick(x: int, key: int, count: int, n: int) -> int:
+    """One of n, from a generator state, a place and a count, without advancing the generator:
+    a shuffled text's choice, the same whenever the same state is shown."""
+    return seed_state((x ^ (key << 32) ^ count) & MASK) % n

@@ -50,11 +50,13 @@ def escape_line(s: str) -> str:
 
 
 class Template(Record):
-    """A text with `{name}` slots, compiled once at load time.
+    """A text compiled once at load time.
 
-    parts: str pieces and int slots (indices into State.values)"""
+    parts: str pieces, int slots (indices into State.values), and the pieces of variation.py
+    (enum names, `{turn}`, `{visits.x}`, `{if ...}`, `{sequence: ...}` and its kin).
+    varies: some piece shows by a count (a sequence and its kin): its owner keeps one in State.seen."""
 
-    __slots__ = ("_const", "parts", "source", "_h")  # what render reads first
+    __slots__ = ("_const", "parts", "source", "varies", "dynamic", "_h")  # what render reads first
     _fields = ("source", "parts")
 
     def _key(self) -> tuple:
@@ -63,6 +65,8 @@ class Template(Record):
     def __init__(self, source: str, parts: tuple):
         self.source = source
         self.parts = parts
+        self.varies = False
+        self.dynamic = False  # holds a piece that may show nothing ({if}, {once})
         # the text itself when it has no slot (most texts): render returns it at once
         if len(parts) == 1 and parts[0].__class__ is str:
             self._const = parts[0]
@@ -73,26 +77,92 @@ class Template(Record):
                     break
             else:
                 self._const = "".join(parts)
+            self.varies = any(_varies(p) for p in parts)
+            self.dynamic = any(p.__class__ is not str and p.__class__ is not int for p in parts)
 
-    def render(self, values) -> str:
+    def render(self, values, env=None, count: int = 0) -> str:
+        """The text for these values; `env` (a State) is what conditions, `{turn}` and
+        `{visits.x}` read, `count` what picks among alternatives (see variation.py)."""
         c = self._const
         if c is not None:
             return c
         out = []
         for p in self.parts:
-            if p.__class__ is str:
+            cls = p.__class__
+            if cls is str:
                 out.append(p)
-            else:
+            elif cls is int:
                 v = values[p]
                 out.append(("true" if v else "false") if v.__class__ is bool else str(v))
+            else:
+                out.append(p.show(values, env, count))
+        if self.dynamic:
+            # a piece that shows nothing leaves the spaces around it: one stays
+            return _tidy("".join(out))
         return "".join(out)
 
     @property
     def slots(self) -> set[int]:
-        return {p for p in self.parts if isinstance(p, int)}
+        """The declared values the text reads (shown, or read by its conditions)."""
+        out: set[int] = set()
+        for p in self.parts:
+            _reads(p, out)
+        return out
 
 
-_PIECE = re.compile(r"\{\{|\}\}|\{([^{}]*)\}|[{}]")
+_SPACES = re.compile(r"(?<=\S)[ \t]{2,}|[ \t]+(?=\n|$)")
+
+
+def _tidy(s: str) -> str:
+    return _SPACES.sub(lambda m: " " if m.end() < len(s) and s[m.end()] not in "\n" else "", s)
+
+
+def _varies(p) -> bool:
+    if p.__class__ is str or p.__class__ is int:
+        return False
+    alts = getattr(p, "alts", None)
+    if alts is not None:
+        return True
+    then = getattr(p, "then", None)
+    return then is not None and (then.varies or p.other.varies)
+
+
+def _reads(p, out: set) -> None:
+    if p.__class__ is int:
+        out.add(p)
+        return
+    if p.__class__ is str:
+        return
+    from .expr import names_read
+
+    if hasattr(p, "index") and hasattr(p, "names"):
+        out.add(p.index)
+    cond = getattr(p, "cond", None)
+    if cond is not None:
+        names_read(cond, out)
+    for t in getattr(p, "alts", ()) or ((p.then, p.other) if hasattr(p, "then") else ()):
+        out |= t.slots
+
+
+def _scope(names):
+    """A Scope from a dict of plain names (name -> value index), for tools and tests."""
+    from .expr import Scope, Var
+
+    if names.__class__ is dict:
+        return Scope({k: Var(i, "int") for k, i in names.items()}, {}, {})
+    return names
+
+
+def _plain_index(scope) -> dict[str, int]:
+    """Names whose `{name}` is the value itself (flags and counters, not enums), by index."""
+    got = getattr(scope, "_plain", None)
+    if got is None:
+        got = {k: v.index for k, v in scope.vars.items() if not v.values}
+        try:
+            scope._plain = got
+        except AttributeError:
+            pass
+    return got
 
 
 def _simple_slots(src: str, var_index: dict[str, int]) -> tuple | None:
@@ -126,51 +196,44 @@ def _simple_slots(src: str, var_index: dict[str, int]) -> tuple | None:
     return tuple(parts)
 
 
-def compile_text(src: str, var_index: dict[str, int]) -> Template:
-    """Parse `{name}` slots. Unknown names and stray braces raise ExprError with a position."""
+def compile_text(src: str, names) -> Template:
+    """Parse a text's slots and variations (variation.py). `names`: the world's Scope, or a dict
+    of plain names to value indices. Mistakes raise ExprError with a position."""
     src = clean(src)
     if "{" not in src and "}" not in src:  # most texts have no slot: nothing to parse
         return Template(src, (src,))
-    if "{{" not in src and "}}" not in src:
-        fast = _simple_slots(src, var_index)
+    scope = _scope(names)
+    if "{{" not in src and "}}" not in src and ":" not in src:
+        fast = _simple_slots(src, _plain_index(scope))
         if fast is not None:
             return Template(src, fast)
-    return _parse_text(src, var_index)
+    return _parse_text(src, scope)
 
 
-def _parse_text(src: str, var_index: dict[str, int]) -> Template:
-    """The general parser of `{name}` slots, `{{`, `}}`, and every mistake in them."""
-    parts: list = []
-    buf: list[str] = []
-    pos = 0
-    for m in _PIECE.finditer(src):
-        buf.append(src[pos:m.start()])
-        pos = m.end()
-        tok = m.group(0)
-        if tok == "{{":
-            buf.append("{")
-        elif tok == "}}":
-            buf.append("}")
-        elif m.group(1) is not None:
-            name = m.group(1).strip()
-            if name not in var_index:
-                from .suggest import did_you_mean
+def _parse_text(src: str, names) -> Template:
+    """The general parser: `{name}` slots, `{{`, `}}`, variations, and every mistake in them."""
+    from .variation import parse_parts
 
-                s = did_you_mean(name, var_index)
-                hint = f" (did you mean {{{s}}}?)" if s else " (write {{ and }} for literal braces)"
-                raise ExprError(f"text names {{{name}}}, which is not declared in [state]{hint}", src[max(0, m.start() - 20):m.end() + 20], min(20, m.start()))
-            if buf:
-                parts.append("".join(buf))
-                buf = []
-            parts.append(var_index[name])
+    def make(parts):
+        parts = _merge(parts)
+        return Template("", tuple(parts) if parts else ("",))
+
+    parts = _merge(parse_parts(src, _scope(names), make))
+    return Template(src, tuple(parts) if parts else ("",))
+
+
+def _merge(parts: list) -> list:
+    """Adjacent strings joined; a literal (possibly empty) before each int slot, as the fast
+    path gives them."""
+    out: list = []
+    for p in parts:
+        if p.__class__ is str and out and out[-1].__class__ is str:
+            out[-1] += p
         else:
-            raise ExprError("a lone brace in text (write {{ or }} for a literal brace)", src[max(0, m.start() - 20):m.end() + 20], min(20, m.start()))
-    buf.append(src[pos:])
-    if buf and "".join(buf):
-        parts.append("".join(buf))
-    if not parts:
-        parts.append("")
-    return Template(src, tuple(parts))
+            if p.__class__ is int and (not out or out[-1].__class__ is not str):
+                out.append("")
+            out.append(p)
+    return out
 
 
 def paragraphs(s: str) -> list[str]:

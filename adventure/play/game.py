@@ -6,7 +6,7 @@ engine functions and adds only bookkeeping; it does no I/O.
 
 from __future__ import annotations
 
-from ..core.engine import Option, RoomEntered, describe, options, replay, start, step
+from ..core.engine import Option, RoomEntered, describe, label, options, reason, replay, start, step
 from ..core.errors import ChoiceError, SaveError
 from ..core.model import State, World
 from ..core.text import clean
@@ -70,8 +70,8 @@ class Game:
 
     def choices(self) -> list[dict]:
         """The options shown now, in order, as JSON-able dicts: index (0-based), id, label, enabled."""
-        vals = self.state.values
-        return [{"index": i, "id": o.id, "label": o.choice.say.render(vals), "enabled": o.enabled}
+        s = self.state
+        return [{"index": i, "id": o.id, "label": label(s, o.choice), "enabled": o.enabled}
                 for i, o in enumerate(self.options())]
 
     def state_hash(self) -> str:
@@ -161,8 +161,9 @@ class Game:
         grey = self._named(text, [o for o in opts if not o.enabled])
         if grey:
             n = next(i for i, o in enumerate(opts, 1) if o is grey[0])
-            label = clean(grey[0].choice.say.render(self.state.values))
-            raise NotAvailable(f"{label!r} (choice {n}) is not available now", n)
+            name = clean(label(self.state, grey[0].choice))
+            why = reason(self.state, grey[0].choice)
+            raise NotAvailable(f"{name!r} (choice {n}) is not available now" + (f": {clean(why)}" if why else ""), n)
         raise ChoiceError(f"no choice matches {text!r}; type a number from 1 to {len(opts)}")
 
     def names_a_choice(self, text: str) -> bool:
@@ -178,8 +179,8 @@ class Game:
         """The options whose label `text` names: the label itself (any case), else the labels it
         starts, else the labels it is part of."""
         low = text.lower()
-        vals = self.state.values
-        labels = [(o, clean(o.choice.say.render(vals)).lower()) for o in opts]
+        s = self.state
+        labels = [(o, clean(label(s, o.choice)).lower()) for o in opts]
         exact = [o for o, lab in labels if lab == low]
         if exact:
             return exact[:1]

@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..core.errors import AdventureError, ChoiceError, SaveError
 from ..core.expr import explain
-from ..core.model import Env, World
+from ..core.engine import label, reason
+from ..core.model import World
 from ..core.narration import Block, choice_blocks, event_blocks
 from ..core.text import clean
 from .game import Game, NotAvailable, typed_number
@@ -129,12 +130,12 @@ class Session:
     def choice_blocks(self) -> list[Block]:
         if self.game.over:
             return [END_INFO]
-        return choice_blocks(self.game.options(), self.game.state.values)
+        return choice_blocks(self.game.options(), self.game.state)
 
     def labels(self) -> list[str]:
         """The enabled choices' labels as shown (control and bidi characters removed)."""
-        vals = self.game.state.values
-        return [clean(o.choice.say.render(vals)) for o in self.game.options() if o.enabled]
+        s = self.game.state
+        return [clean(label(s, o.choice)) for o in self.game.options() if o.enabled]
 
     def can_continue(self) -> bool:
         """Whether there is a game to offer to continue: an autosave, not one finished at an
@@ -329,10 +330,16 @@ class Session:
         if o.enabled:
             return [("info", f"Choice {n} is available.")]
         s = self.game.state
-        env = Env(s.values, s.visits, s.turn)
-        parts = explain(o.choice.cond, o.choice.cond_source, env)
-        return [("info", f"{name} needs: {o.choice.cond_source}"),
-                ("info", "False now: " + "; ".join(parts))]
+        out = []
+        why = reason(s, o.choice)
+        if why:
+            out.append(("info", f"{name}: {clean(why)}"))
+        if o.choice.cond is not None:
+            parts = explain(o.choice.cond, o.choice.cond_source, s)
+            if parts:
+                out.append(("info", f"{name} needs: {o.choice.cond_source}"))
+                out.append(("info", "False now: " + "; ".join(parts)))
+        return out or [("info", f"{name} is not available now.")]
 
     def cmd_quit(self, arg: str) -> list[Block]:
         self.done = True

@@ -12,11 +12,11 @@ import re
 from pathlib import Path
 
 from ..core.errors import ExprError, Problem, WorldError
-from ..core.expr import KEYWORDS, Scope, Var, compile_effect, compile_node, parse_condition, parse_effect
+from ..core.expr import KEYWORDS, Scope, Var, compile_effect, compile_node, enum_type, parse_condition, parse_effect
 from . import cache, files
 from .files import MAX_FILE_BYTES
 from ..core.record import LazyLine
-from ..core.model import Ending, StateVar, World
+from ..core.model import Ending, Rule, StateVar, World
 from ..core.suggest import did_you_mean
 from ..core.text import Template, compile_text, escape_line, one_line
 from .rooms import CHOICE_KEYS, ID, MAX_ID, MAX_TEXT, ROOM_KEYS, TEXT_IF_KEYS, RoomReader, flat
@@ -39,8 +39,11 @@ NAME = re.compile(r"[a-z_][a-z0-9_]*")
 WORLD_KEYS = ("id", "title", "start", "author", "intro", "unavailable", "version", "show_changes", "ifid", "blurb")
 # the Treaty of Babel: an IFID is 8 to 63 capital letters, digits and '-'; a new story's is a UUID
 IFID = re.compile(r"[A-Z0-9-]{8,63}")
-ENDING_KEYS = ("id", "title", "text", "when", "secret")
-BOUND_KEYS = ("default", "min", "max", "hidden")
+ENDING_KEYS = ("id", "title", "text", "when", "secret", "by_name")
+BOUND_KEYS = ("default", "min", "max", "hidden", "one_of", "persist", "clamp")
+RULE_KEYS = ("id", "when", "do", "text", "go", "end", "once")
+BLOCK_KEYS = ("choice",)
+MAX_ENUM = 64  # names in one enum
 
 
 def _here_worlds() -> list[Path]:
@@ -120,6 +123,8 @@ class _Loader(RoomReader):
         self.from_cache = False
         self.problems: list[Problem] = []
         self.files: dict[str, str] = {}
+        self.scope: Scope | None = None
+        self.blocks: dict = {}
         # each distinct source is parsed once per load (the scope is fixed for a load, so this is
         # exact); a failure is kept too, and reported again at every place the source occurs
         self._texts: dict[str, Template | ExprError] = {}
@@ -285,7 +290,7 @@ class _Loader(RoomReader):
         if wf is None:
             raise WorldError(self.sorted_problems())
         data = wf.data
-        self.unknown_keys(wf, data, ("world", "state", "ending"), (), "world.toml")
+        self.unknown_keys(wf, data, ("world", "state", "ending", "rule", "block"), (), "world.toml")
 
         w = self.get(wf, data, "world", dict, (), required=True, default={})
         self.unknown_keys(wf, w, WORLD_KEYS, ("world",), "[world]")
@@ -323,10 +328,24 @@ class _Loader(RoomReader):
                 continue
             lo = hi = None
             hidden = not show_changes
+            names: tuple = ()
+            persist = clamp = False
             if isinstance(spec, dict):
                 self.unknown_keys(wf, spec, BOUND_KEYS, path, "a declaration table")
-                default = self.get(wf, spec, "default", (bool, int), path, required=True, default=0)
                 hidden = self.get(wf, spec, "hidden", bool, path, default=hidden)
+                persist = self.get(wf, spec, "persist", bool, path, default=False)
+                clamp = self.get(wf, spec, "clamp", bool, path, default=False)
+                if "one_of" in spec:
+                    got = self.enum(wf, spec, path)
+                    if got is None:
+                        continue
+                    names, default = got
+                    vars_.append(StateVar(name, len(vars_), "enum", default, 0, len(names) - 1, wf.rel, wf.line(path),
+                                          hidden, names, persist, False))
+                    continue
+                default = self.get(wf, spec, "default", (bool, int), path, required=True, default=0)
+                if clamp and (isinstance(default, bool) or ("min" not in spec and "max" not in spec)):
+                    self.problem(wf, path + ("clamp",), "'clamp' is for a counter with a 'min' or 'max'")
                 if isinstance(default, bool):
                     typ = "bool"
                     for k in ("min", "max"):
@@ -350,7 +369,7 @@ class _Loader(RoomReader):
             if typ == "int" and abs(default) > 2**63 - 1:
                 self.problem(wf, path, "default is outside the 64-bit range")
                 continue
-            vars_.append(StateVar(name, len(vars_), typ, default, lo, hi, wf.rel, wf.line(path), hidden))
+            vars_.append(StateVar(name, len(vars_), typ, default, lo, hi, wf.rel, wf.line(path), hidden, (), persist, clamp))
         self.var_index = {v.name: v.index for v in vars_}
 
         # rooms: collect ids first so expressions and `go` can name any room
@@ -380,7 +399,8 @@ class _Loader(RoomReader):
         # looking a room up compares identities, not characters (in a big world the characters
         # of a separate copy are rarely in the CPU's caches)
         self.room_key = {rid: rid for rid in room_index}
-        self.scope = Scope({v.name: Var(v.index, v.type, v.lo, v.hi) for v in vars_}, room_index, {})
+        self.scope = Scope({v.name: Var(v.index, enum_type(v.values) if v.values else v.type, v.lo, v.hi, v.values)
+                            for v in vars_}, room_index, {})
 
         if not start and "start" in w:
             self.problem(wf, ("world", "start"), "the start room is empty", "name the room the game starts in")
@@ -394,6 +414,10 @@ class _Loader(RoomReader):
         endings: list[Ending] = []
         raw_endings = self.get(wf, data, "ending", list, (), default=[])
         ending_ids: set[str] = set()
+        last_auto = max((i for i, e in enumerate(raw_endings) if not (isinstance(e, dict) and e.get("by_name") is True)),
+                        default=-1)
+        if raw_endings and last_auto < 0:
+            self.problem(wf, (), "every ending is by name", "leave 'by_name' out of one ending, at least: `end = true` needs one to pick")
         if not raw_endings:
             self.problem(wf, (), "the world has no [[ending]]", "add at least one; the last one has no 'when' and catches every other case")
         for i, e in enumerate(raw_endings):
@@ -412,30 +436,119 @@ class _Loader(RoomReader):
             etext = self.text(wf, e, "text", path, required=True)
             src = flat(self.get(wf, e, "when", str, path))
             node = test = None
-            last = i == len(raw_endings) - 1
-            if src is not None:
+            by_name = self.get(wf, e, "by_name", bool, path, default=False)
+            last = i == last_auto
+            if by_name:
+                if src is not None:
+                    self.problem(wf, path + ("when",), "a by-name ending has no 'when'",
+                                 "it is reached only when a choice or rule names it; remove 'when' or 'by_name'")
+                    src = None
+            elif src is not None:
                 if last:
                     self.problem(wf, path + ("when",), "the last ending must have no 'when'", "it catches every case the endings above do not")
                 node, test = self.condition(wf, src, path + ("when",))
             elif not last:
                 self.problem(wf, path, f"ending {eid!r} has no 'when' but is not the last ending", "only the last ending may catch everything; add a 'when' or move it last")
             secret = self.get(wf, e, "secret", bool, path, default=False)
-            endings.append(Ending(eid, etitle, etext or Template("", ("",)), node, src or "", test, secret, wf.rel, wf.line(path)))
+            endings.append(Ending(eid, etitle, etext or Template("", ("",)), node, src or "", test, secret, wf.rel,
+                                  wf.line(path), by_name))
 
+        self.blocks = self.read_blocks(wf, data)
         rooms: dict = {}  # room id -> Room
         for rid, body, rf in raw_rooms:
             room = self.room(rid, body, rf, room_index, ending_ids)
             if room is not None:
                 rooms[rid] = room
+        rules = self.rules(wf, data, room_index, ending_ids)
 
         if self.problems:
             raise WorldError(self.sorted_problems())
+        seen = _seen_slots(rooms, rules)
         return World(
             id=wid, title=title, author=author, intro=intro, start=self.room_key.get(start, start), unavailable=unavailable,
             vars=tuple(vars_), rooms=rooms, room_order=tuple(room_index), endings=tuple(endings),
             path=str(root), content_hash=self.content_hash, version=version, scope=self.scope,
-            files=self.files, ifid=ifid, blurb=blurb,
+            files=self.files, ifid=ifid, blurb=blurb, rules=rules, seen=seen,
+            blocks={name: (bf.rel, bf.loc.line(("block", name))) for name, (bf, _) in self.blocks.items()},
         )
+
+    def enum(self, wf, spec: dict, path: tuple):
+        """(names, default index) of `{ one_of = [...], default = "..." }`, or None after reporting."""
+        names = self.get(wf, spec, "one_of", list, path, default=None)
+        if names is None:
+            return None
+        if not names or len(names) > MAX_ENUM:
+            self.problem(wf, path + ("one_of",), f"an enum has 1 to {MAX_ENUM} names, not {len(names)}")
+            return None
+        for n in names:
+            if type(n) is not str or not NAME.fullmatch(n) or len(n) > MAX_ID or n in KEYWORDS:
+                self.problem(wf, path + ("one_of",), f"{n!r} cannot name a value",
+                             "names use lower-case letters, digits and '_', and are not words of the language")
+                return None
+        if len(set(names)) != len(names):
+            self.problem(wf, path + ("one_of",), "a name is listed twice")
+            return None
+        for k in ("min", "max"):
+            if k in spec:
+                self.problem(wf, path + (k,), f"an enum has no bounds; {k!r} is for counters")
+        default = spec.get("default", names[0])
+        if default not in names:
+            self.problem(wf, path + ("default",), f"default {default!r} is not one of {', '.join(names)}")
+            return None
+        return tuple(names), names.index(default)
+
+    def read_blocks(self, wf, data: dict) -> dict:
+        """name -> (file, raw choice tables) of world.toml's [block.NAME] tables."""
+        out = {}
+        raw = self.get(wf, data, "block", dict, (), default={})
+        for name, body in raw.items():
+            path = ("block", name)
+            if not NAME.fullmatch(name) or len(name) > MAX_ID:
+                self.problem(wf, path, f"{name!r} is not a valid block name", "lower-case letters, digits and '_'")
+                continue
+            if type(body) is not dict:
+                self.problem(wf, path, f"expected a table [block.{name}] with [[block.{name}.choice]]")
+                continue
+            self.unknown_keys(wf, body, BLOCK_KEYS, path, "a block")
+            choices = self.get(wf, body, "choice", list, path, required=True, default=[])
+            for i, c in enumerate(choices):
+                if type(c) is not dict:
+                    self.problem(wf, path + ("choice", i), f"expected a table [[block.{name}.choice]]")
+            out[name] = (wf, choices)
+        return out
+
+    def rules(self, wf, data: dict, room_index: dict, ending_ids: set) -> tuple:
+        """The world's [[rule]] tables."""
+        out = []
+        ids: set = set()
+        for i, r in enumerate(self.get(wf, data, "rule", list, (), default=[])):
+            path = ("rule", i)
+            if type(r) is not dict:
+                self.problem(wf, path, "expected a table [[rule]]")
+                continue
+            n_before = len(self.problems)
+            self.unknown_keys(wf, r, RULE_KEYS, path, "[[rule]]")
+            rid = self.get(wf, r, "id", str, path, required=True, default=None)
+            self.check_id(wf, path + ("id",), rid, "a rule's id")
+            if rid in ids:
+                self.problem(wf, path + ("id",), f"rule id {rid!r} is used twice")
+            ids.add(rid)
+            src = self.get(wf, r, "when", str, path, required=True)
+            node = test = None
+            if src is not None:
+                src = flat(src)
+                node, test = self.condition(wf, src, path + ("when",))
+            steps, runs, _ = self._effects_of(r.get("do"), r, path, wf)
+            text = self.text(wf, r, "text", path) if "text" in r else None
+            go = self.destination_go(r.get("go"), r, path, wf, room_index)
+            end = self.destination_end(r.get("end"), r, path, wf, ending_ids)
+            if "go" in r and "end" in r:
+                self.problem(wf, path, "a rule has 'go' or 'end', not both")
+            once = self.get(wf, r, "once", bool, path, default=False)
+            if len(self.problems) != n_before or node is None:
+                continue
+            out.append(Rule(rid, node, src, test, steps, runs, text, go, end, once, wf.rel, wf.line(path)))
+        return tuple(out)
 
     def _template(self, s) -> Template | None:
         """The compiled text of a valid string, or None if `text()` would report a problem."""
@@ -450,11 +563,30 @@ class _Loader(RoomReader):
         t = self._texts.get(s)
         if t is None:
             try:
-                t = compile_text(s, self.var_index)
+                t = compile_text(s, self.scope if self.scope is not None else self.var_index)
             except ExprError as e:
                 t = e
             self._texts[s] = t
         return t
+
+
+def _seen_slots(rooms: dict, rules: tuple) -> tuple:
+    """Give each owner of varying text (see variation.py) its slot in State.seen; the owners, in
+    slot order."""
+    owners = []
+    for r in rooms.values():
+        if r.text.varies or any(t.text.varies for t in r.text_if):
+            r.seen = len(owners)
+            owners.append(("room", r.id))
+        for c in r.choices:
+            if c.say.varies or (c.reply is not None and c.reply.varies) or (c.why is not None and c.why.varies):
+                c.seen = len(owners)
+                owners.append(("choice", c.key))
+    for rule in rules:
+        if rule.text is not None and rule.text.varies:
+            rule.seen = len(owners)
+            owners.append(("rule", rule.id))
+    return tuple(owners)
 
 
 def load_world(path: str | os.PathLike) -> World:

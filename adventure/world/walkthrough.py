@@ -15,7 +15,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.record import Record
-from ..core.engine import start, step
+from ..core.engine import persistent_values, start, step
 from ..core.errors import ChoiceError, Problem, WorldError
 from .locate import Locator
 from ..core.model import World
@@ -24,15 +24,18 @@ from ..core.suggest import did_you_mean
 from ..core.text import escape_line, one_line
 from . import files
 
-KEYS = ("name", "seed", "moves", "expect")
+KEYS = ("name", "seed", "days", "moves", "expect")
 EXPECT_KEYS = ("ending", "room", "state", "text")
 
 
 class Walkthrough(Record):
     """A walkthrough file: the moves to play from `seed`, and what must hold at the end (the
-    ending or room reached, values of `state`, phrases of `text` in the transcript)."""
+    ending or room reached, values of `state`, phrases of `text` in the transcript). `days`: the
+    games played before it, each a new game starting with the persistent values the one before
+    left (a time loop, a new game+); the transcript covers every day."""
 
-    __slots__ = _fields = ("path", "name", "seed", "moves", "ending", "room", "state", "text")
+    __slots__ = _fields = ("path", "name", "seed", "moves", "ending", "room", "state", "text", "days")
+    _defaults = {"days": ()}
 
 
 MAX_BYTES = 1024 * 1024  # a walkthrough file
@@ -75,6 +78,10 @@ def load_walkthrough(path: Path, world: World) -> Walkthrough:
     if not isinstance(moves, list) or not all(isinstance(m, str) for m in moves):
         bad(("moves",), "expected 'moves', an array of choice ids")
         moves = []
+    days = doc.get("days", [])
+    if not isinstance(days, list) or not all(isinstance(d, list) and all(isinstance(m, str) for m in d) for d in days):
+        bad(("days",), "expected 'days', an array of arrays of choice ids (the games played before 'moves')")
+        days = []
     seed = doc.get("seed", 0)
     if not isinstance(seed, int) or isinstance(seed, bool):
         bad(("seed",), "expected a whole number")
@@ -105,6 +112,11 @@ def load_walkthrough(path: Path, world: World) -> Walkthrough:
         if k not in names:
             s = did_you_mean(k, names)
             bad(("expect", "state", k), f"{k!r} is not declared in the world", f"did you mean {s!r}?" if s else "")
+        elif names[k].values:
+            if v not in names[k].values:
+                bad(("expect", "state", k), f"{k!r} is one of {', '.join(names[k].values)}, not {v!r}")
+            else:
+                state[k] = names[k].values.index(v)
         elif (names[k].type == "bool") != isinstance(v, bool) or not isinstance(v, int):
             bad(("expect", "state", k), f"{k!r} is a {'flag' if names[k].type == 'bool' else 'counter'}; the expected value has the wrong type")
     text = exp.get("text", [])
@@ -115,21 +127,28 @@ def load_walkthrough(path: Path, world: World) -> Walkthrough:
         text = []
     if probs:
         raise WorldError(probs)
-    return Walkthrough(rel, one_line(str(doc.get("name", escape_line(path.stem)))), seed, tuple(moves), ending, room, dict(state), tuple(text))
+    return Walkthrough(rel, one_line(str(doc.get("name", escape_line(path.stem)))), seed, tuple(moves), ending, room,
+                       dict(state), tuple(text), tuple(tuple(d) for d in days))
 
 
 def run_walkthrough(world: World, wt: Walkthrough) -> list[str]:
     """Play it through; the list of failures (empty when it passes)."""
-    out = start(world, wt.seed)
-    state = out.state
-    transcript = [t for _, t in event_blocks(out.events)]
-    for i, m in enumerate(wt.moves, 1):
-        try:
-            o = step(world, state, m)
-        except ChoiceError as e:
-            return [f"move {i} ({m!r}) in room {state.room!r}: {e}"]
-        state = o.state
-        transcript.extend(t for _, t in event_blocks(o.events))
+    transcript: list[str] = []
+    carried = None
+    days = wt.days + (wt.moves,)
+    for d, moves in enumerate(days, 1):
+        out = start(world, wt.seed, carried)
+        state = out.state
+        transcript.extend(t for _, t in event_blocks(out.events))
+        for i, m in enumerate(moves, 1):
+            try:
+                o = step(world, state, m)
+            except ChoiceError as e:
+                day = f"day {d}, " if len(days) > 1 else ""
+                return [f"{day}move {i} ({m!r}) in room {state.room!r}: {e}"]
+            state = o.state
+            transcript.extend(t for _, t in event_blocks(o.events))
+        carried = persistent_values(world, state)
     fails = []
     if wt.ending is not None:
         want = None if wt.ending == "none" else wt.ending
@@ -138,9 +157,10 @@ def run_walkthrough(world: World, wt: Walkthrough) -> list[str]:
     if wt.room is not None and state.room != wt.room:
         fails.append(f"room: expected {wt.room!r}, got {state.room!r}")
     for k, v in wt.state.items():
-        got = state.values[world.var(k).index]
+        var = world.var(k)
+        got = state.values[var.index]
         if got != v:
-            fails.append(f"state.{k}: expected {v!r}, got {got!r}")
+            fails.append(f"state.{k}: expected {var.show(v)}, got {var.show(got)}")
     full = "\n".join(transcript)
     norm = " ".join(full.split())
     for t in wt.text:
