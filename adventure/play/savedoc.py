@@ -105,8 +105,8 @@ def check_doc(doc, *, state: bool = False, max_moves: int | None = None) -> dict
     for i, m in enumerate(log, 1):
         if m.__class__ is not str:
             raise SaveError(f"move {i} of the log must be a choice id (a string), not {_kind(m)}")
-    carried = doc.get("carried")
-    if carried is not None or "carried" in doc:
+    carried = doc.get("carried")  # null: none (the web page writes that)
+    if carried is not None:
         if not isinstance(carried, dict) or len(carried) > 10_000:
             raise SaveError(f"'carried' must be an object of names and values, not {_kind(carried)}")
         for k, x in carried.items():
