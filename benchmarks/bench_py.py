@@ -67,7 +67,7 @@ def play_once(world, plays: int, seed: int, level: str):
                 if state.ending is not None:
                     blocks.append(END_INFO)
                 else:
-                    blocks.extend(choice_blocks(opts, state.values))
+                    blocks.extend(choice_blocks(opts, state))
                 if plain:
                     chars += len(render_plain(blocks, WIDTH))
                 else:
