@@ -172,12 +172,17 @@ class Room(Record):
 
 
 class Ending(Record):
-    __slots__ = ("id", "title", "text", "when", "when_source", "test", "secret", "file", "_line", "_h")
-    _fields = ("id", "title", "text", "when", "when_source", "test", "secret", "file", "line")
-    _eq = ("id", "title", "text", "when", "when_source", "secret", "file", "line")
+    """An ending. `score` (default 0) and `result` ("won", "lost" or None) are for agents and
+    benchmarks (the environment's info and default reward); the game itself never reads them."""
+
+    __slots__ = ("id", "title", "text", "when", "when_source", "test", "secret", "file", "_line", "score",
+                 "result", "_h")
+    _fields = ("id", "title", "text", "when", "when_source", "test", "secret", "file", "line", "score", "result")
+    _eq = ("id", "title", "text", "when", "when_source", "secret", "file", "line", "score", "result")
 
     def __init__(self, id: str, title: str, text: Template, when: Node | None, when_source: str,
-                 test: Callable | None, secret: bool = False, file: str = "", line: int | None = None):
+                 test: Callable | None, secret: bool = False, file: str = "", line: int | None = None,
+                 score: int = 0, result: str | None = None):
         self.id = id
         self.title = title
         self.text = text
@@ -187,6 +192,8 @@ class Ending(Record):
         self.secret = secret
         self.file = file
         self._line = line
+        self.score = score
+        self.result = result
 
     line = property(_line)
 
