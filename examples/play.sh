@@ -3,7 +3,7 @@
 # line (it answers with an error and goes on), ask for a route to an ending, play the route one
 # step at a time, and check that the game ended. Needs only bash, grep and sed.
 #
-#   examples/play.sh [WORLD] [ENDING]      # default: tutorial, and the nearest ending
+#   examples/play.sh [WORLD] [ENDING]      # default: tutorial, and the nearest ending that rewards
 #   ADVENTURE="python3 -m adventure" examples/play.sh     # the engine from a checkout
 set -euo pipefail
 

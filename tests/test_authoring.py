@@ -488,6 +488,8 @@ id = "e1"
 title = "E1"
 when = "f"
 secret = true
+score = 3
+result = "won"
 text = "one"
 [[ending]]
 id = "e2"

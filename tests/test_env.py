@@ -145,7 +145,8 @@ def test_actions_by_index_and_by_choice_id_do_the_same(tutorial):
     for idx, cid in [(1, "feed-gull"), (2, "up"), (1, "up"), (0, "light"), (1, "wait")]:
         ra, rb = a.step(idx), b.step(cid)
         assert ra[0] == rb[0] and ra[1:4] == rb[1:4] and ra[4]["state_hash"] == rb[4]["state_hash"]
-    assert ra[2] is True and ra[4]["ending"] in ("beacon", "storm-keeper") and ra[1] == 1.0
+    # the tutorial scores its endings, so the reward is the score: beacon 5, storm-keeper 10
+    assert ra[2] is True and ra[4]["ending"] in ("beacon", "storm-keeper") and ra[1] in (5.0, 10.0)
 
 
 def test_invalid_actions_are_ignored_counted_and_explained(tutorial):
@@ -196,11 +197,11 @@ def test_terminated_on_an_ending_truncated_at_the_step_limit_and_no_step_after(t
 
 
 @pytest.mark.parametrize("kwargs,rewards", [
-    ({}, {"dark": 1.0, "beacon": 1.0}),
+    ({}, {"dark": 0.0, "beacon": 5.0}),  # the tutorial's ending scores (dark: 0, the default)
     ({"target": "beacon"}, {"dark": 0.0, "beacon": 1.0}),
     ({"target": ["beacon", "dark"]}, {"dark": 1.0, "beacon": 1.0}),
     ({"rewards": {"dark": -1, "storm-keeper": 5}}, {"dark": -1.0, "beacon": 0.0}),
-    ({"step_penalty": 0.25}, {"dark": 0.75, "beacon": 0.75}),
+    ({"step_penalty": 0.25}, {"dark": -0.25, "beacon": 4.75}),
 ])
 def test_rewards_are_sparse_by_default_and_configurable(tutorial, kwargs, rewards):
     routes = {"dark": ["up", "up", "wait"], "beacon": ["up", "up", "light", "wait"]}
@@ -401,13 +402,16 @@ def test_walkthroughs_are_shortest_and_reach_their_ending(tutorial):
             env.reset(seed=seed)
             for c in route:
                 obs, reward, terminated, truncated, info = env.step(c)
-            assert terminated and info["ending"] == e and reward == 1.0
+            assert terminated and info["ending"] == e and reward == tutorial.ending(e).score
     env = AdventureEnv(tutorial, target="beacon")
     env.reset(seed=0)
     assert env.walkthrough() == ["up", "up", "light", "wait"]  # the nearest rewarded ending
     env = AdventureEnv(tutorial)
     env.reset(seed=0)
-    assert env.walkthrough() == ["up", "up", "wait"]  # the nearest ending
+    assert env.walkthrough() == ["up", "up", "light", "wait"]  # dark scores 0: it does not reward
+    env = AdventureEnv(tutorial, target=["beacon", "dark"])
+    env.reset(seed=0)
+    assert env.walkthrough() == ["up", "up", "wait"]  # the nearest ending that rewards
     with pytest.raises(AdventureError, match="no ending"):
         env.walkthrough("nowhere")
 

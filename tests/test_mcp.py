@@ -3,6 +3,7 @@ library (and once with raw JSON-RPC lines), playing the tutorial to an ending. T
 need nothing but adventure; the server tests skip when the `mcp` SDK is not installed."""
 
 import json
+import os
 import subprocess
 import sys
 
@@ -87,8 +88,11 @@ def test_the_mcp_client_plays_the_tutorial_to_an_ending():
     from mcp.client.stdio import StdioServerParameters, stdio_client
 
     async def play():
-        params = StdioServerParameters(command=sys.executable, args=["-m", "adventure", "mcp"], cwd=str(ROOT))
-        with open(__import__("os").devnull, "w") as quiet:
+        # the test's own environment: the SDK's default would drop ADVENTURE_CACHE_DIR, and the server
+        # writes a par it searches for to the par cache
+        params = StdioServerParameters(command=sys.executable, args=["-m", "adventure", "mcp"], cwd=str(ROOT),
+                                       env=dict(os.environ))
+        with open(os.devnull, "w") as quiet:
             async with stdio_client(params, errlog=quiet) as (read, write):
                 async with ClientSession(read, write) as session:
                     init = await session.initialize()

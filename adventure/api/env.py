@@ -16,10 +16,14 @@ not, it is a plain class with small stand-in spaces of the same shape. docs/api.
   and the environment's own wording can produce, and a `max_length` no observation can exceed.
 - Action: `Discrete(n)`, n the largest number of choices any room has; action i is the option
   shown as number i+1 (options are the enabled and greyed-out choices, in the room's order).
-  `info["action_mask"]` marks the ones that can be taken. A choice id (`str`) is accepted too.
-- Reward: sparse: +1 on reaching an ending (any ending, or only `target`), 0 otherwise; or a
-  per-ending `rewards` dict; minus `step_penalty` every step.
+  `info["action_mask"]` marks the ones that can be taken. A choice id (`str`; with `hide_ids`, a
+  label) is accepted too.
+- Reward: sparse: on reaching an ending, its `score` when the world gives endings scores (so an
+  episode's return is its score, as in Jericho and TextWorld), else +1 for any ending; or +1 for
+  `target` endings only; or a per-ending `rewards` dict; 0 otherwise; minus `step_penalty` every step.
 - `terminated` when an ending is reached (or no choice is left); `truncated` after `max_steps`.
+- Agent benchmarks: `info` carries score, max_score, won, lost, admissible_commands, par and
+  efficiency (benchmark.py); `hide_ids=True` shows options by number and label only.
 """
 
 from __future__ import annotations
@@ -37,6 +41,8 @@ from ..core.model import World
 from ..core.rng import seed_state
 from ..core.suggest import did_you_mean
 from ..core.text import paragraphs
+from .benchmark import (PAR_STATES, Pars, admissible, efficiency, labels_of_route, max_score, outcome,
+                        resolve_label, scored, shown_choices)
 
 try:  # optional: `pip install 'adventure[gym]'`
     import gymnasium as _gym
@@ -246,15 +252,20 @@ class _AdventureEnv:
 
     def __init__(self, world="allhands", *, max_steps: int | None = 500, target=None, rewards=None,
                  step_penalty: float = 0.0, invalid_action: str = "ignore", invalid_penalty: float = 0.0,
-                 replay_dir=None, render_mode: str | None = None):
+                 replay_dir=None, render_mode: str | None = None, hide_ids: bool = False,
+                 par_states: int = PAR_STATES):
         """`world`: a loaded World, a world folder, or a shipped world's name.
 
         max_steps: steps before `truncated` (None: no limit). target: an ending id, or a list of
-        them, that rewards +1 (default: any ending does). rewards: {ending id: reward} instead
-        (endings not named give 0). step_penalty: subtracted from every step's reward.
+        them, that rewards +1 (default: an ending rewards its score if the world gives endings
+        scores, else every ending rewards +1). rewards: {ending id: reward} instead (endings not
+        named give 0). step_penalty: subtracted from every step's reward.
         invalid_action: "ignore" (a masked or unknown action leaves the game as it was, costs a step
         and `invalid_penalty`, and `info["invalid"]` says why) or "raise" (ChoiceError, no step
         counted). replay_dir: write every finished episode there as a replay file.
+        hide_ids: show options by number and label only (info, messages, walkthroughs); a str
+        action is then a label. par_states: the search budget for `info["par"]` when the par cache
+        has none (0: the cache only).
         """
         self.world = w = _load(world)
         self.endings = [e.id for e in w.endings]
@@ -282,6 +293,14 @@ class _AdventureEnv:
         if render_mode is not None and render_mode not in self.metadata["render_modes"]:
             raise AdventureError(f"render_mode is one of {self.metadata['render_modes']} or None, not {render_mode!r}")
         self.render_mode = render_mode
+        if not isinstance(hide_ids, bool):
+            raise AdventureError(f"hide_ids is True or False, not {hide_ids!r}")
+        self.hide_ids = hide_ids
+        if isinstance(par_states, bool) or not isinstance(par_states, int) or par_states < 0:
+            raise AdventureError(f"par_states is a whole number of states, 0 or more, not {par_states!r}")
+        self.pars = Pars(w, par_states)
+        self.max_score = max_score(w)
+        self._scored = scored(w)
         self.replay_dir = Path(replay_dir) if replay_dir is not None else None
         self.n_actions = max(len(r.choices) for r in w.rooms.values())
         charset, max_length = _text_bounds(w)
@@ -347,7 +366,8 @@ class _AdventureEnv:
         return obs, self._info(self.game.events)
 
     def step(self, action):
-        """Take an action: an int (option index, as shown, from 0) or a choice id (str)."""
+        """Take an action: an int (option index, as shown, from 0) or a choice id (str; a label with
+        `hide_ids`)."""
         g = self.game
         if g is None:
             raise EpisodeOver("call reset() before step()")
@@ -398,8 +418,9 @@ class _AdventureEnv:
         return self._done
 
     def choices(self) -> list[dict]:
+        """The options shown now (index, id, label, enabled; no id with `hide_ids`)."""
         self._game()
-        return [dict(c) for c in self._choices]
+        return shown_choices(self._choices, self.hide_ids)
 
     def action_mask(self):
         """1 for each action that can be taken now, 0 otherwise (numpy int8 with gymnasium)."""
@@ -409,6 +430,12 @@ class _AdventureEnv:
                 if c["enabled"]:
                     mask[c["index"]] = 1
         return _np.array(mask, dtype=_np.int8) if _np is not None else mask
+
+    def admissible_commands(self) -> list[str]:
+        """The commands that can be given now (TextWorld's name for them): the available choices'
+        ids, or their labels with `hide_ids`; none once the episode is over."""
+        self._game()
+        return [] if self._done else admissible(self._choices, self.hide_ids)
 
     def state_hash(self) -> str:
         return self._game().state_hash()
@@ -444,12 +471,18 @@ class _AdventureEnv:
 
     # -- routes
     def walkthrough(self, ending: str | None = None, *, from_here: bool = False,
-                    max_states: int = 1_000_000) -> list[str]:
+                    max_states: int = 1_000_000) -> list:
         """A shortest list of choice ids reaching `ending` (default: the nearest rewarded one) with
         this episode's seed, from the start of the episode, or from the current state with
         `from_here=True`. Found by adventure.routes' A* search over the engine's states, with at
         most `max_states` states expanded per ending; raises NoRoute if it is not found (saying
-        whether it was proved unreachable)."""
+        whether it was proved unreachable). With `hide_ids`, the moves are labels (or an option
+        index, where an earlier option has the same label): what step() takes."""
+        return self.route(ending, from_here=from_here, max_states=max_states)[1]
+
+    def route(self, ending: str | None = None, *, from_here: bool = False,
+              max_states: int = 1_000_000) -> tuple[str, list]:
+        """(the ending reached, the moves): walkthrough() with the ending it leads to."""
         if ending is not None:
             ending = self._ending_id(ending)
         if isinstance(max_states, bool) or not isinstance(max_states, int) or max_states < 1:
@@ -460,10 +493,16 @@ class _AdventureEnv:
         wanted = [ending] if ending is not None else (
             [e for e in self.endings if self._ending_reward(e) > 0] or list(self.endings))
         routes, complete = self._search(g, from_here, max_states, wanted)
-        found = [routes[e] for e in wanted if e in routes]
+        found = [(e, routes[e]) for e in wanted if e in routes]
         if found:
             # each route is a shortest one to its ending, so the shortest of them is the nearest
-            return list(min(found, key=len))
+            e, moves = min(found, key=lambda x: len(x[1]))
+            if self.hide_ids:
+                from ..core.engine import start
+
+                first = g.state if from_here else start(self.world, g.seed).state
+                return e, labels_of_route(self.world, first, list(moves))
+            return e, list(moves)
         what = f"ending {ending!r}" if ending is not None else "a rewarded ending"
         why = ("the search was complete: it cannot be reached" if complete
                else f"none within {max_states:,} states; try a larger max_states")
@@ -549,11 +588,16 @@ class _AdventureEnv:
             return self.rewards.get(ending, 0.0)
         if self.target is not None:
             return 1.0 if ending in self.target else 0.0
+        if self._scored:  # the author's scores say which endings are better than others
+            return float(self.world.ending(ending).score)
         return 1.0
 
     def _resolve(self, action) -> tuple[str | None, str | None]:
-        """(choice id, None) for a valid action, else (None, why it is not)."""
+        """(choice id, None) for a valid action, else (None, why it is not; with `hide_ids`, in
+        words that name no id)."""
         opts = self._choices
+        if isinstance(action, str) and self.hide_ids:
+            return resolve_label(opts, action)
         if isinstance(action, str):
             for c in opts:
                 if c["id"] == action:
@@ -571,7 +615,8 @@ class _AdventureEnv:
             return None, f"action {i} is not an option here: there are {len(opts)} (0 to {len(opts) - 1})"
         c = opts[i]
         if not c["enabled"]:
-            return None, f"action {i} ({c['id']!r}) is not available now"
+            name = ascii(c["label"][:40]) if self.hide_ids else repr(c["id"])
+            return None, f"action {i} ({name}) is not available now"
         return c["id"], None
 
     def _observe(self, events, note: str | None = None) -> str:
@@ -586,16 +631,24 @@ class _AdventureEnv:
 
     def _info(self, events, invalid: str | None = None) -> dict:
         g = self.game
+        ending = g.state.ending
+        par = self.pars(g.seed, ending) if ending is not None else None
         info = {
-            "choices": [dict(c) for c in self._choices],
+            "choices": shown_choices(self._choices, self.hide_ids),
             "action_mask": self.action_mask(),
             "room": g.state.room,
-            "ending": g.state.ending,
+            "ending": ending,
             "moves": len(g.log),
             "steps": self.steps,
             "state_hash": g.state_hash(),
             "seed": g.seed,
             "events": events_to_json(events),
+            # the benchmark keys (docs/api.md, "Agent benchmarks")
+            **outcome(self.world, ending),
+            "max_score": self.max_score,
+            "admissible_commands": self.admissible_commands(),
+            "par": par,
+            "efficiency": efficiency(par, len(g.log)),
         }
         if invalid is not None:
             info["invalid"] = invalid

@@ -125,8 +125,9 @@ class Server:
     """The protocol without I/O: `handle(line)` returns the response (a dict), never raises."""
 
     def __init__(self, world: World | str, *, seed: int = 0, max_steps: int | None = 500,
-                 target=None, max_line: int = MAX_LINE):
-        self.env = AdventureEnv(world, max_steps=max_steps, target=target, invalid_action="raise")
+                 target=None, max_line: int = MAX_LINE, hide_ids: bool = False):
+        self.env = AdventureEnv(world, max_steps=max_steps, target=target, invalid_action="raise",
+                                hide_ids=hide_ids)
         self.env.reset(seed=seed)
         self.max_line = max_line
         self.done = False
@@ -201,6 +202,7 @@ class Server:
         env = self.env
         g = env.game
         return {"choices": env.choices(), "action_mask": [int(x) for x in env.action_mask()],
+                "admissible_commands": env.admissible_commands(),
                 "room": g.state.room, "ending": g.state.ending, "moves": len(g.log), "steps": env.steps,
                 "done": env.done}
 
@@ -212,7 +214,9 @@ class Server:
 
         return {"protocol": PROTOCOL, "engine": __version__,
                 "world": {"id": w.id, "title": w.title, "hash": w.content_hash},
-                "endings": [{"id": e.id, "title": e.title, "secret": e.secret} for e in w.endings],
+                "endings": [{"id": e.id, "title": e.title, "secret": e.secret, "score": e.score,
+                             "result": e.result} for e in w.endings],
+                "max_score": self.env.max_score, "hide_ids": self.env.hide_ids,
                 "actions": self.env.n_actions, "max_steps": self.env.max_steps,
                 "target": list(self.env.target) if self.env.target else None,
                 "max_line": self.max_line, "ops": list(OPS)}
@@ -273,19 +277,11 @@ class Server:
         if where not in ("start", "here"):
             raise RequestError("invalid_params", 'from is "start" (the default) or "here"')
         max_states = _int(p["max_states"], "max_states", 1, MAX_SEARCH) if "max_states" in p else MAX_SEARCH
-        from ..core.engine import replay, step
-
         g = self.env.game
         try:
             with _time_limit(MAX_SECONDS):
-                route = self.env.walkthrough(ending, from_here=where == "here", max_states=max_states)
-                if where == "here":
-                    st = g.state
-                    for m in route:
-                        st = step(self.env.world, st, m).state
-                    reached = st.ending
-                else:
-                    reached = replay(self.env.world, route, g.seed).state.ending
+                # the moves as step takes them (labels with hidden ids); the search replays its route
+                reached, route = self.env.route(ending, from_here=where == "here", max_states=max_states)
         except _OutOfTime:
             raise NoRoute(f"no route found within {MAX_SECONDS:g} seconds, the server's limit") from None
         except NoRoute as e:

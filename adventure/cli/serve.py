@@ -35,6 +35,8 @@ def add_arguments(p) -> None:
                    help="an ending that rewards 1 (repeatable; default: every ending does)")
     p.add_argument("--max-line", type=_count, default=None, metavar="BYTES",
                    help="longest request line accepted (default 1 MiB)")
+    p.add_argument("--hide-ids", action="store_true",
+                   help="show options by number and label only; a step's choice is then a label (docs/api.md)")
 
 
 def run(args) -> int:
@@ -48,5 +50,5 @@ def run(args) -> int:
         return 2
     world = load_world(args.world or DEFAULT_WORLD)
     server = Server(world, seed=args.seed, max_steps=args.max_steps, target=args.target,
-                    max_line=args.max_line or MAX_LINE)
+                    max_line=args.max_line or MAX_LINE, hide_ids=args.hide_ids)
     return serve_stdio(server, sys.stdin.buffer, sys.stdout.buffer)

@@ -251,15 +251,20 @@ class Rule(Record):
 
 
 class Ending(Record):
-    __slots__ = ("id", "title", "text", "when", "when_source", "test", "secret", "file", "_line",
-                 "by_name", "_h")
-    _fields = ("id", "title", "text", "when", "when_source", "test", "secret", "file", "line", "by_name")
-    _eq = ("id", "title", "text", "when", "when_source", "secret", "file", "line", "by_name")
+    """An ending. `score` (default 0) and `result` ("won", "lost" or None) are for agents and
+    benchmarks (the environment's info and default reward); the game itself never reads them.
+    `by_name`: reached only when named (`end = "id"`), never by `end = true`."""
+
+    __slots__ = ("id", "title", "text", "when", "when_source", "test", "secret", "file", "_line", "score",
+                 "result", "by_name", "_h")
+    _fields = ("id", "title", "text", "when", "when_source", "test", "secret", "file", "line", "score", "result",
+               "by_name")
+    _eq = ("id", "title", "text", "when", "when_source", "secret", "file", "line", "score", "result", "by_name")
 
     def __init__(self, id: str, title: str, text: Template, when: Node | None, when_source: str,
                  test: Callable | None, secret: bool = False, file: str = "", line: int | None = None,
-                 by_name: bool = False):
-        self.by_name = by_name  # reached only when named (`end = "id"`), never by `end = true`
+                 score: int = 0, result: str | None = None, by_name: bool = False):
+        self.by_name = by_name
         self.id = id
         self.title = title
         self.text = text
@@ -269,6 +274,8 @@ class Ending(Record):
         self.secret = secret
         self.file = file
         self._line = line
+        self.score = score
+        self.result = result
 
     line = property(_line)
 

@@ -28,7 +28,7 @@ if TYPE_CHECKING:
 
 __all__ = ["load_world", "find_world", "shipped_worlds", "MAX_FILE_BYTES", "MAX_TEXT",
            # every key the format has, read by schema.py (the room keys are read in rooms.py)
-           "WORLD_KEYS", "ENDING_KEYS", "BOUND_KEYS", "ROOM_KEYS", "TEXT_IF_KEYS", "CHOICE_KEYS", "ID", "NAME",
+           "WORLD_KEYS", "ENDING_KEYS", "ENDING_RESULTS", "BOUND_KEYS", "ROOM_KEYS", "TEXT_IF_KEYS", "CHOICE_KEYS", "ID", "NAME",
            "MAX_ID", "IFID"]
 
 MAX_ROOMS = 200_000
@@ -39,7 +39,9 @@ NAME = re.compile(r"[a-z_][a-z0-9_]*")
 WORLD_KEYS = ("id", "title", "start", "author", "intro", "unavailable", "version", "show_changes", "ifid", "blurb")
 # the Treaty of Babel: an IFID is 8 to 63 capital letters, digits and '-'; a new story's is a UUID
 IFID = re.compile(r"[A-Z0-9-]{8,63}")
-ENDING_KEYS = ("id", "title", "text", "when", "secret", "by_name")
+ENDING_KEYS = ("id", "title", "text", "when", "secret", "by_name", "score", "result")
+# an ending's `result`, for agent benchmarks (leave it out for an ending that is neither)
+ENDING_RESULTS = ("won", "lost")
 BOUND_KEYS = ("default", "min", "max", "hidden", "one_of", "persist", "clamp")
 RULE_KEYS = ("id", "when", "do", "text", "go", "end", "once")
 BLOCK_KEYS = ("choice",)
@@ -450,8 +452,9 @@ class _Loader(RoomReader):
             elif not last:
                 self.problem(wf, path, f"ending {eid!r} has no 'when' but is not the last ending", "only the last ending may catch everything; add a 'when' or move it last")
             secret = self.get(wf, e, "secret", bool, path, default=False)
+            score, result = self._ending_outcome(wf, e, path)
             endings.append(Ending(eid, etitle, etext or Template("", ("",)), node, src or "", test, secret, wf.rel,
-                                  wf.line(path), by_name))
+                                  wf.line(path), score, result, by_name))
 
         self.blocks = self.read_blocks(wf, data)
         rooms: dict = {}  # room id -> Room
@@ -549,6 +552,27 @@ class _Loader(RoomReader):
                 continue
             out.append(Rule(rid, node, src, test, steps, runs, text, go, end, once, wf.rel, wf.line(path)))
         return tuple(out)
+
+    def _ending_outcome(self, f: _File, e: dict, path: tuple) -> tuple[int, str | None]:
+        """An ending's `score` (a whole number, default 0) and `result` ("won", "lost" or None),
+        checked here rather than by get() so that each problem carries a hint."""
+        score = e.get("score", 0)
+        if type(score) is not int:  # TOML gives exactly int; true/false is no score
+            self.problem(f, path + ("score",), f"expected a whole number, got {_type_name(score)}",
+                         "a score is a whole number, without quotes, such as score = 10; leaving it out means 0")
+            score = 0
+        result = e.get("result")
+        if result is not None and result not in ENDING_RESULTS:
+            if type(result) is str:
+                s = did_you_mean(result[:40], ENDING_RESULTS)
+                shown = escape_line(result[:40]) + ("..." if len(result) > 40 else "")
+                self.problem(f, path + ("result",), f"result must be \"won\" or \"lost\", not {shown!r}",
+                             f"did you mean {s!r}?" if s else "leave result out for an ending that is neither")
+            else:
+                self.problem(f, path + ("result",), f"expected a string, got {_type_name(result)}",
+                             'result is "won" or "lost"; leave it out for an ending that is neither')
+            result = None
+        return score, result
 
     def _template(self, s) -> Template | None:
         """The compiled text of a valid string, or None if `text()` would report a problem."""

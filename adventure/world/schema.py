@@ -75,6 +75,12 @@ ENDING = {
     "when": (_d(_COND, "Condition: `end = true` takes the first ending whose `when` holds. Every ending but "
                        "the last has one; the last has none and catches the rest."), False),
     "secret": (_d({"type": "boolean"}, "Hidden in the gallery (shown as ???) until reached."), False),
+    "score": (_d({"type": "integer"}, "Points for reaching this ending, for agents and benchmarks (default 0): the "
+                                      "environment's info reports it, and its default reward is the score when any "
+                                      "ending has one."), False),
+    "result": (_d({"type": "string", "enum": list(loader.ENDING_RESULTS)},
+                  "\"won\" or \"lost\", for agents and benchmarks (info's `won` and `lost`); leave it out for an "
+                  "ending that is neither."), False),
 }
 ROOM = {
     "title": (_d({"type": "string"}, "Shown as the room's heading."), True),
