@@ -15,7 +15,7 @@ benchmarks"): read from the par cache (analysis/parcache.py, which `adventure ro
 
 from __future__ import annotations
 
-from ..core.engine import options, step
+from ..core.engine import label, options, step
 from ..core.model import State, World
 from ..core.suggest import did_you_mean
 from ..core.text import clean
@@ -105,11 +105,10 @@ def labels_of_route(world: World, state: State, route: list[str]) -> list:
     label (the label would take that one)."""
     out: list = []
     for cid in route:
-        vals = state.values
-        shown = [(i, o, label_key(o.choice.say.render(vals))) for i, o in enumerate(options(world, state))]
+        shown = [(i, o, label_key(label(state, o.choice))) for i, o in enumerate(options(world, state))]
         i, o, key = next(x for x in shown if x[1].id == cid)
         first = next(j for j, p, k in shown if p.enabled and k == key)
-        out.append(o.choice.say.render(vals) if first == i else i)
+        out.append(label(state, o.choice) if first == i else i)
         state = step(world, state, cid).state
     return out
 

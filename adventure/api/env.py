@@ -34,7 +34,7 @@ import secrets
 import string
 from pathlib import Path
 
-from ..core.engine import Changed, EndingReached, Intro, Reply, RoomEntered
+from ..core.engine import Changed, EndingReached, Intro, Reply, RoomEntered, RuleFired
 from ..core.errors import AdventureError, ChoiceError, ReplayError
 from ..play.game import Game
 from ..core.model import World
@@ -72,7 +72,7 @@ class NoRoute(AdventureError):
 
 
 def events_to_json(events, hidden: bool = False) -> list[dict]:
-    """Engine events as JSON-able dicts, each with a "type": intro, reply, changed, room, ending.
+    """Engine events as JSON-able dicts, each with a "type": intro, reply, rule, changed, room, ending.
     Changes to variables the world declares `hidden` are left out unless `hidden=True`."""
     out = []
     for ev in events:
@@ -82,6 +82,8 @@ def events_to_json(events, hidden: bool = False) -> list[dict]:
             out.append({"type": "intro", "title": ev.title, "author": ev.author, "text": ev.text})
         elif isinstance(ev, Reply):
             out.append({"type": "reply", "text": ev.text})
+        elif isinstance(ev, RuleFired):
+            out.append({"type": "rule", "rule": ev.rule, "text": ev.text})
         elif isinstance(ev, Changed):
             out.append({"type": "changed", "name": ev.name, "old": ev.old, "new": ev.new})
         elif isinstance(ev, RoomEntered):

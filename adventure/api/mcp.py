@@ -18,6 +18,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from ..core.errors import AdventureError
+from ..core.engine import label
 
 __all__ = ["Session", "make_server", "serve", "INSTRUCTIONS"]
 
@@ -121,7 +122,7 @@ class Session:
         g = self._game()
         moves = list(g.log)
         if self.hide_ids:  # each move's label as it was shown (history[i] is the state before move i)
-            moves = [self.world.rooms[h.room].by_id[m].say.render(h.values) for m, h in zip(g.log, g.history)]
+            moves = [label(h, self.world.rooms[h.room].by_id[m]) for m, h in zip(g.log, g.history)]
         return {"world": self.world.id, "seed": g.seed, "room": g.state.room, "ending": g.state.ending,
                 "over": g.over, "moves": moves, "values": dict(g.values()), "state_hash": g.state_hash()}
 

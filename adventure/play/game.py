@@ -73,8 +73,15 @@ class Game:
     def choices(self) -> list[dict]:
         """The options shown now, in order, as JSON-able dicts: index (0-based), id, label, enabled."""
         s = self.state
-        return [{"index": i, "id": o.id, "label": label(s, o.choice), "enabled": o.enabled}
-                for i, o in enumerate(self.options())]
+        out = []
+        for i, o in enumerate(self.options()):
+            d = {"index": i, "id": o.id, "label": label(s, o.choice), "enabled": o.enabled}
+            if not o.enabled:
+                why = reason(s, o.choice)
+                if why:
+                    d["why"] = why
+            out.append(d)
+        return out
 
     def state_hash(self) -> str:
         return self.state.hash()
