@@ -69,6 +69,7 @@ from .fastsearch import NO_STATE, FastSearch
 from .fastsearch import applies as fast_applies
 from ..core.expr import INT_MAX, INT_MIN, Node, compile_node
 from ..core.model import State, World
+from ..core.steps import Branch
 from ..core.rng import roll, seed_state
 from .semantics import DAY, GeneralMoves, OverBudget, steps_roll, world_rolls
 from .states import Abstraction, Codec, expression_nodes
@@ -294,7 +295,9 @@ class Explorer:
                     effects.append(got[0])
                     dice = dice or got[1]
                 cc = _C(len(self.by_g), c, c.test, bit, tuple(effects), dice,
-                        tuple(sorted({e.var.index for e in c.effects})) if not self.general else (),
+                        tuple(sorted({e.var.index for e in c.effects})) if not self.general else
+                        tuple(sorted({e.var.index for e in c.effects if e.__class__ is not Branch
+                                      and e.var.type == "int" and not world.vars[e.var.index].clamp})),
                         rix[c.go] if c.go is not None and c.end is None and not c.next else -1, c.end)
                 self.by_g.append(cc)
                 lst.append(cc)
@@ -470,7 +473,7 @@ class Explorer:
         into conds and bound hits into oob (a list of (choice, effect index, value)) when given.
         budget: None, or (deadline or None, most moves): raises _OverBudget past either."""
         if self.general:
-            return self.moves_general.expand(key, conds, budget)
+            return self.moves_general.expand(key, conds, budget, oob)
         deadline, max_moves = budget if budget is not None else (None, None)
         env = _Env(values, visits, turn, rng)
         moves = []

@@ -251,7 +251,38 @@ class GeneralMoves:
                 out.append(o)
         return out
 
-    def expand(self, key, conds, budget=None):
+    def bound_hits(self, st: State, ch, oob: list, c) -> None:
+        """Record into oob (c, effect index, unclamped value) for the choice's top-level effects that
+        would push a declared bound (not `clamp = true`) from `st`: the choice's steps run first in
+        a move, on the values before it, so this replays them with the clamps left off. Effects
+        inside branches, `enter` and rules are not checked (a warning not given, never a false one);
+        a step that rolls dice stops the check (its rolls are the move's own)."""
+        from ..core.expr import compile_node
+
+        env = rolled_state(st, Dice((), False))
+        env.v = v = list(st.values)
+        for j, e in enumerate(ch.effects):
+            if e.__class__ is Branch:
+                for f in ch.run[j:j + 1]:
+                    f(env)
+                continue
+            if _node_rolls(e.value):
+                return
+            x = compile_node(e.value)(env)
+            var = e.var
+            if e.op == "+=":
+                x = v[var.index] + x
+            elif e.op == "-=":
+                x = v[var.index] - x
+            if var.type == "int" and not self.world.vars[var.index].clamp:
+                if (var.lo is not None and x < var.lo) or (var.hi is not None and x > var.hi):
+                    oob.append((c, j, x))
+            if var.type == "int":
+                x = x if var.lo is None or x >= var.lo else var.lo
+                x = x if var.hi is None or x <= var.hi else var.hi
+            v[var.index] = x
+
+    def expand(self, key, conds, budget=None, oob=None):
         """(moves, sampled) in explore.py's `_expand` form: (choice, ending or None, next key or
         None, room entered (index) or -1, values, visits, turn) per available choice and outcome;
         condition outcomes are counted into conds (choices' `if`, endings' `when` where an
@@ -275,6 +306,8 @@ class GeneralMoves:
                     conds[("choice", ch.key)][0 if ok else 1] += 1
                 if not ok:
                     continue
+            if oob is not None and c.slots:
+                self.bound_hits(st, ch, oob, c)
             outs, smp = self.runs(st, room, ch, once, deadline)
             sampled = sampled or smp
             for o in outs:
