@@ -69,7 +69,9 @@ from .fastsearch import NO_STATE, FastSearch
 from .fastsearch import applies as fast_applies
 from ..core.expr import INT_MAX, INT_MIN, Node, compile_node
 from ..core.model import State, World
+from ..core.steps import Branch
 from ..core.rng import roll, seed_state
+from .semantics import DAY, GeneralMoves, OverBudget, steps_roll, world_rolls
 from .states import Abstraction, Codec, expression_nodes
 
 __all__ = [
@@ -82,11 +84,7 @@ MAX_OUTCOMES = 4096  # dice outcomes of one move (the product over its calls); m
 MAX_MOVES = 100_000  # moves of one state, unless the state budget is larger
 
 
-class _OverBudget(Exception):
-    """Raised inside a state's expansion when the search's budget runs out there."""
-
-    def __init__(self, reason: str):
-        self.reason = reason
+_OverBudget = OverBudget  # raised inside a state's expansion when the search's budget runs out there
 
 
 # ---------------------------------------------------------------- running choices
@@ -145,6 +143,8 @@ def _compile_effect(e) -> tuple:
 
 
 def _uses_random(n: Node) -> bool:
+    if n.__class__ is not Node:  # a step: an effect, or a branch (its condition and steps)
+        return steps_roll((n,))
     return (n.op == "call" and n.value == "random") or any(_uses_random(a) for a in n.args)
 
 
@@ -207,7 +207,12 @@ class Exploration:
         out = []
         by_g = self.explorer.by_g
         while state_id > 0:
-            out.append(by_g[self.via[state_id]].choice.id)
+            g = self.via[state_id]
+            if g < -1:  # the start of a new day: after the move -g - 3 ended the day, or a quit (-1)
+                out.append(DAY)
+                g = -g - 3
+            if g >= 0:
+                out.append(by_g[g].choice.id)
             state_id = self.parent[state_id]
         out.reverse()
         return out
@@ -215,6 +220,8 @@ class Exploration:
     def route_via(self, witness: tuple) -> list[str]:
         """The route for a (parent, g) witness: to the parent, then that choice."""
         parent, g = witness
+        if g < -1:  # entered by the start of a new day (see route)
+            return self.route(parent) + ([self.explorer.by_g[-g - 3].choice.id] if g < -2 else []) + [DAY]
         if g < 0:
             return []
         return self.route(parent) + [self.explorer.by_g[g].choice.id]
@@ -269,6 +276,9 @@ class Explorer:
         self.room_choices: list[list[_C]] = []
         self.once_keys: list[str] = []
         compiled: dict = {}  # effect -> (compiled, rolls dice): big worlds repeat their effects
+        # a world that is not plain moves by the engine's own `_move` (semantics.py); its choices'
+        # steps are not compiled here
+        self.general = not world.plain
         for rid in self.room_ids:
             lst = []
             for c in world.rooms[rid].choices:
@@ -278,31 +288,50 @@ class Explorer:
                     self.once_keys.append(c.key)
                 effects = []
                 dice = False
-                for e in c.effects:
+                for e in (() if self.general else c.effects):
                     got = compiled.get(e)
                     if got is None:
                         got = compiled[e] = (_compile_effect(e), _uses_random(e.value))
                     effects.append(got[0])
                     dice = dice or got[1]
                 cc = _C(len(self.by_g), c, c.test, bit, tuple(effects), dice,
-                        tuple(sorted({e.var.index for e in c.effects})),
-                        rix[c.go] if c.go is not None else -1, c.end)
+                        tuple(sorted({e.var.index for e in c.effects})) if not self.general else
+                        tuple(sorted({e.var.index for e in c.effects if e.__class__ is not Branch
+                                      and e.var.type == "int" and not world.vars[e.var.index].clamp})),
+                        rix[c.go] if c.go is not None and c.end is None and not c.next else -1, c.end)
                 self.by_g.append(cc)
                 lst.append(cc)
             self.room_choices.append(lst)
+        # a once-only rule's firing is a once-only key too ("rule:<id>", in State.used)
+        self.once_keys += [r.key for r in world.rules if r.once]
+        self.once_bit = {k: 1 << i for i, k in enumerate(self.once_keys)}
         self.text_tests = [[t.test for t in world.rooms[rid].text_if] for rid in self.room_ids]
-        self.endings = [(e.id, e.test) for e in world.endings]
-        # the PRNG state is tracked only when one seed is followed and some effect rolls dice
-        self.track_rng = seed is not None and any(c.dice for c in self.by_g)
+        # what `end = true` picks from: never a by-name ending (engine.resolve_ending)
+        self.endings = [(e.id, e.test) for e in world.resolvable] or [(world.endings[-1].id, None)]
+        self.shadows: dict = {}  # ending id -> an earlier ending that won where its `when` held too
+        # the PRNG state is tracked only when one seed is followed and some move rolls dice
+        dice = any(c.dice for c in self.by_g) or (self.general and world_rolls(world))
+        self.track_rng = seed is not None and dice
         self.rng0 = seed_state(seed) if seed is not None else 0
-        self.codec = Codec(world, self.ab, len(self.once_keys), self.track_rng)
+        with_stack = any(c.call for r in world.rooms.values() for c in r.choices)
+        self.codec = Codec(world, self.ab, len(self.once_keys), self.track_rng, with_stack)
+        # persistent values make a play a list of days: an ending starts a new game (days())
+        self.persist = any(v.persist for v in world.vars)
+        self._days: dict = {}
+        self._resolving = any(r.end is True for r in world.rules)
+        self.moves_general = GeneralMoves(self) if self.general else None
         self.vcap = {r: cap for r, cap in self.ab.visits.items()}  # by slot in State.visits
         self.room_slot = [world.rooms[rid].vslot for rid in self.room_ids]
         self.turn_cap = self.ab.turn  # False, None or an int
 
     # -- conversions (for tests and routes)
-    def start_key(self):
+    def start_key(self, carried=None):
+        """The key of a new game: the defaults, or with `carried` (a dict of persistent values)."""
         world = self.world
+        if self.general or carried:
+            from ..core.engine import start
+
+            return self.from_state(start(world, self.seed if self.seed is not None else 0, carried).state)
         visits = [0] * len(world.tracked)
         s = self.rix[world.start]
         v = world.rooms[world.start].vslot
@@ -310,6 +339,19 @@ class Explorer:
             visits[v] = 1 if self.vcap[v] is None else min(1, self.vcap[v])
         rng = seed_state(self.seed) if self.seed is not None else 0
         return self.codec.encode(s, world.defaults, visits, 0, 0, rng)
+
+    def day_key(self, values):
+        """The key of the next day's start after a game that ended with `values` (persistent worlds)."""
+        carried = tuple(values[v.index] for v in self.world.vars if v.persist)
+        k = self._days.get(carried)
+        if k is None:
+            names = [v.name for v in self.world.vars if v.persist]
+            k = self._days[carried] = self.start_key(dict(zip(names, carried)))
+        return k
+
+    def may_resolve(self, c) -> bool:
+        """Whether a move by choice c may end the game by `end = true` (resolving the endings)."""
+        return c.end is True or self._resolving or any(n.end is True for n in c.next)
 
     def from_state(self, st: State):
         visits = [0] * len(self.world.tracked)
@@ -320,14 +362,19 @@ class Explorer:
         for i, k in enumerate(self.once_keys):
             if k in st.used:
                 used |= 1 << i
-        return self.codec.encode(self.rix[st.room], st.values, visits, used, turn, st.rng)
+        rng = st.rng if self.track_rng else 0
+        return self.codec.encode(self.rix[st.room], st.values, visits, used, turn, rng, st.stack)
 
     def to_state(self, key, ending: str | None = None) -> State:
         room, values, visits, used, turn, rng = self.codec.decode(key)
         keys = frozenset(k for i, k in enumerate(self.once_keys) if used >> i & 1)
         if not self.track_rng:
             rng = self.rng0
-        return State(self.room_ids[room], values, tuple(visits), keys, turn, rng, ending)
+        st = State(self.room_ids[room], values, tuple(visits), keys, turn, rng, ending, self.codec.stack(key),
+                   (0,) * len(self.world.seen))
+        st._world = self.world
+        st._room = self.world.rooms[st.room]
+        return st
 
     # -- one state's moves
     def _bump_turn(self, turn: int) -> int:
@@ -425,6 +472,8 @@ class Explorer:
         values, visits, turn) for each enabled choice and dice outcome. Records condition outcomes
         into conds and bound hits into oob (a list of (choice, effect index, value)) when given.
         budget: None, or (deadline or None, most moves): raises _OverBudget past either."""
+        if self.general:
+            return self.moves_general.expand(key, conds, budget, oob)
         deadline, max_moves = budget if budget is not None else (None, None)
         env = _Env(values, visits, turn, rng)
         moves = []
@@ -487,15 +536,23 @@ class Explorer:
         return moves, sampled
 
     def _resolve(self, env, conds) -> str:
+        won = None
         for eid, test in self.endings:
             if test is None:
-                return eid
+                won = won or eid
+                break
             ok = bool(test(env))
+            if won is not None:  # beaten: note that it held where an earlier ending won
+                if ok and conds is not None:
+                    self.shadows.setdefault(eid, won)
+                continue
             if conds is not None:
                 conds[("ending", eid)][0 if ok else 1] += 1
             if ok:
-                return eid
-        return self.endings[-1][0]
+                won = eid
+                if conds is None:
+                    break
+        return won or self.endings[-1][0]
 
     # -- the search
     def new_exploration(self) -> "Exploration":
@@ -581,6 +638,8 @@ class Explorer:
                 for c, j, x in oob:
                     ex.out_of_bounds.setdefault((c.choice.key, j), (sid, x))
                 oob.clear()
+            if self.persist:  # the player may quit now: the next game carries the values so far
+                self._new_day(ex, index, entered, sid, -1, values)
             if not moves:
                 ex.softlock_count += 1
                 ex.softlocks.setdefault(room_ids[room], sid)
@@ -595,6 +654,8 @@ class Explorer:
                         ex.endings[ending] = (sid, c.g)
                         if until is not None and until <= ex.endings.keys():
                             stopped = "found"
+                    if self.persist:  # a new game starts with the values this one leaves
+                        self._new_day(ex, index, entered, sid, c.g, vals)
                     continue
                 nid = index.get(nk)
                 if nid is None:
@@ -622,6 +683,19 @@ class Explorer:
             ex.complete = True
         ex.seconds = time.monotonic() - t0
         return ex
+
+    def _new_day(self, ex: Exploration, index: dict, entered, sid: int, g: int, values) -> None:
+        """Add the start of the next day after state sid (and move g, or -1: a quit)."""
+        nk = self.day_key(values)
+        if nk in index:
+            return
+        index[nk] = len(ex.keys)
+        ex.keys.append(nk)
+        ex.parent.append(sid)
+        ex.via.append(-g - 3)
+        entered.append(1)
+        room, vals, visits, _, turn, _ = self.codec.decode(nk)
+        self._texts(ex, room, vals, visits, turn, (sid, -g - 3))
 
     def _texts(self, ex: Exploration, room: int, values, visits, turn, witness) -> None:
         tests = self.text_tests[room]

@@ -52,7 +52,13 @@ K_STAYTEXT = 32  # staying in a room with texts
 
 
 def applies(xp) -> bool:
-    """Whether Explorer xp can use the fast path: every part of the state in the int, no dice."""
+    """Whether Explorer xp can use the fast path: every part of the state in the int, no dice, and
+    a plain world (`World.plain`) of one day (no persistent values) whose every ending `end = true`
+    can pick (no by-name ending). The fast path compiles the short move of a plain world only; any
+    other world takes the general search, which drives the engine's own moves (semantics.py)."""
+    w = xp.world
+    if not w.plain or xp.persist or len(w.resolvable) != len(w.endings):
+        return False
     return not xp.codec.has_tail and not any(c.dice for c in xp.by_g)
 
 

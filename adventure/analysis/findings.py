@@ -18,6 +18,13 @@ Codes:
   flag-never-read     warning  a flag or counter is set but nothing reads it
   flag-never-set      warning  a flag or counter is read but nothing sets it (it keeps its default)
   flag-unused         warning  a flag or counter is declared but neither read nor set
+  unused-block        warning  a [block] no room uses
+  back-without-call   warning  a `back` choice in a room no `call` can lead to (never offered)
+  never-named         error    a by-name ending that no choice, `next` entry or rule names
+  rule-never-fires    warning  a rule whose `when` can never hold after a move
+  shadowed-ending     error    an ending whose `when` holds when `end = true` resolves, but an
+                               earlier ending always matches first (reported for
+                               unreachable-ending, naming the earlier one)
 """
 
 from __future__ import annotations
@@ -25,6 +32,7 @@ from __future__ import annotations
 from ..core.record import Record
 from .explore import Exploration, expression_nodes
 from ..core.expr import names_read
+from ..core.steps import effects_in
 from ..world.locate import Locator, keypath
 from ..core.model import World
 
@@ -42,6 +50,10 @@ CODES = {
     "flag-never-read": "warning",
     "flag-never-set": "warning",
     "flag-unused": "warning",
+    "unused-block": "warning",
+    "back-without-call": "warning",
+    "never-named": "error",
+    "rule-never-fires": "warning",
 }
 
 MAX_ROUTE_SHOWN = 12
@@ -116,15 +128,21 @@ def static_findings(world: World) -> list[Finding]:
         read |= r.text.slots
         for t in r.text_if:
             read |= t.text.slots
+        written.update(e.var.index for e in effects_in(r.enter))
         for c in r.choices:
             read |= c.say.slots
-            if c.reply is not None:
-                read |= c.reply.slots
-            for e in c.effects:
+            for t in (c.reply, c.why):
+                if t is not None:
+                    read |= t.slots
+            for e in effects_in(c.effects):
                 written.add(e.var.index)
     for e in world.endings:
         read |= e.text.slots
-    out = []
+    for rule in world.rules:
+        if rule.text is not None:
+            read |= rule.text.slots
+        written.update(e.var.index for e in effects_in(rule.steps))
+    out = _language_findings(world)
     for v in world.vars:
         key = ("state", v.name)
         if v.index not in read and v.index not in written:
@@ -133,10 +151,54 @@ def static_findings(world: World) -> list[Finding]:
         elif v.index not in read:
             out.append(_finding("flag-never-read", v.file, v.line, key, f"{_kind(v)} {v.name!r} is set but nothing reads it",
                                 "test it in an `if` or `when`, show it with {" + v.name + "}, or remove it"))
-        elif v.index not in written:
+        elif v.index not in written and not v.persist:  # a persistent one may come from the store
             out.append(_finding("flag-never-set", v.file, v.line, key,
                                 f"{_kind(v)} {v.name!r} is read but nothing sets it, so it is always {_fmt(v.default)}",
                                 "set it in some choice's `do`, or replace it by its value"))
+    return out
+
+
+def _language_findings(world: World) -> list[Finding]:
+    """The second language's own findings: unused blocks, `back` choices no `call` leads to,
+    by-name endings nothing names, rules that never fire (by the abstract interpretation)."""
+    out: list[Finding] = []
+    used = {b for r in world.rooms.values() for b in r.uses}
+    for name, (file, line) in world.blocks.items():
+        if name not in used:
+            out.append(_finding("unused-block", file, line, ("block", name), f"block {name!r} is used by no room",
+                                f"add use = [\"{name}\"] to the rooms that should offer its choices, or remove it"))
+    if world.plain and not world.blocks and all(not e.by_name for e in world.endings):
+        return out
+    from .absmove import back_targets
+
+    back_to = back_targets(world)
+    for r in world.rooms.values():
+        for i, c in enumerate(r.choices):
+            if c.back and not back_to.get(r.id):
+                out.append(_finding("back-without-call", c.file, c.line, (r.id, "choice", i),
+                                    f"choice {c.id!r} goes back, but no `call` can lead to room {r.id!r}: the return "
+                                    "stack is always empty there, so it is never offered",
+                                    "reach the room by a `call`, or use `go`"))
+    names = set()
+    for r in world.rooms.values():
+        for c in r.choices:
+            names.add(c.end)
+            names.update(n.end for n in c.next)
+    names.update(x.end for x in world.rules)
+    for k, e in enumerate(world.endings):
+        if e.by_name and e.id not in names:
+            out.append(_finding("never-named", e.file, e.line, ("ending", k),
+                                f"ending {e.id!r} is reached only by name (by_name = true), and nothing names it",
+                                f"name it: end = \"{e.id}\" in a choice, a `next` entry or a rule"))
+    if world.rules:
+        from .absint import abstract
+
+        ab = abstract(world)
+        for k, x in enumerate(world.rules):
+            if x.id not in ab.fires:
+                out.append(_finding("rule-never-fires", x.file, x.line, ("rule", k),
+                                    f"rule {x.id!r} never fires: its `when` ({x.when_source}) can never hold after a move",
+                                    "check the condition against the effects that lead there"))
     return out
 
 
@@ -159,6 +221,8 @@ def exploration_findings(world: World, ex: Exploration) -> list[Finding]:
         c = room.choices[i]
         e = c.effects[j]
         v = world.var(e.name)
+        if v.clamp:  # the author means the bounds to clamp
+            continue
         bound, which = (v.lo, "min") if v.lo is not None and x < v.lo else (v.hi, "max")
         route = ex.route(sid) + [cid]
         out.append(_finding("out-of-bounds", c.file, lines.line(c.file, (rid, "choice", i, "do"), c.line),
@@ -207,13 +271,19 @@ def exploration_findings(world: World, ex: Exploration) -> list[Finding]:
         path = ("ending", k)
         if e.id not in ex.endings:
             named = [c for r in world.rooms.values() for c in r.choices if c.end == e.id]
-            if e.when is None:
+            if e.by_name:
+                why = "it is reached only by name, and no reachable choice, `next` entry or rule names it"
+            elif e.when is None:
                 why = "every `end = true` is resolved by an ending above it, and no reachable choice names it"
             elif not end_true and not named:
                 why = f"no choice has end = true or end = \"{e.id}\""
             else:
                 tested = ex.conds.get(("ending", e.id), [0, 0])
-                if tested[0] + tested[1] == 0:
+                winner = ex.explorer.shadows.get(e.id) if ex.explorer is not None else None
+                if winner is not None:
+                    why = (f"its `when` ({e.when_source}) holds when `end = true` resolves the endings, but the "
+                           f"earlier ending {winner!r} always matches first")
+                elif tested[0] + tested[1] == 0:
                     why = "its `when` is never tested: no `end = true` is reachable, or the endings above always match first"
                 else:
                     why = f"its `when` ({e.when_source}) never holds when an `end = true` choice is taken"

@@ -36,6 +36,7 @@ from .fastsearch import applies as fast_applies
 from .explore import Explorer
 from .pdb import PatternBound
 from ..core.expr import Node
+from ..core.steps import effects_in
 from ..core.model import State, World
 
 __all__ = ["RouteResult", "shortest_route", "shortest_routes"]
@@ -167,7 +168,9 @@ class _Bound:
         self.jumps: dict[int, list] = {}  # (value, choice): a choice that sets a counter to a literal
         for c in self.choices:
             delta: dict[int, list] = {}
-            for e in c.effects:
+            # effects inside branches count as if they all ran (a guide for the witness search;
+            # the A* of shortest_route does not use this bound for worlds that are not plain)
+            for e in effects_in(c.effects):
                 i = e.var.index
                 if e.var.type == "bool":
                     if e.value.op == "lit":
@@ -181,7 +184,7 @@ class _Bound:
                     d = delta.setdefault(i, [0, 0])
                     d[0] += max(k, 0)
                     d[1] += max(-k, 0)
-                elif e.op == "=" and e.value.op == "lit" and len([x for x in c.effects if x.var.index == i]) == 1:
+                elif e.op == "=" and e.value.op == "lit" and len([x for x in effects_in(c.effects) if x.var.index == i]) == 1:
                     self.jumps.setdefault(i, []).append((e.value.value, c, None))
                 elif e.op == "=" and _delta(e.value, i) is not None:
                     u, dn, clamp = _delta(e.value, i)
@@ -329,7 +332,8 @@ class _Bound:
 def shortest_route(world: World, ending: str, seed: int = 0, max_states: int = 2_000_000,
                    max_seconds: float | None = None, start_state: State | None = None) -> RouteResult:
     """A shortest list of choice ids to `ending`, by A*: from the start of a game with `seed`, or
-    from `start_state` (a state of such a game). `max_states` bounds the states expanded."""
+    from `start_state` (a state of such a game). `max_states` bounds the states expanded. One game
+    from the defaults, as a speedrun plays it: persistent values do not carry over from another."""
     t0 = time.monotonic()
     if start_state is None:
         # an ending the abstract interpretation proves unreachable needs no search (A* would
@@ -339,8 +343,14 @@ def shortest_route(world: World, ending: str, seed: int = 0, max_states: int = 2
         if not abstract(world).ending_possible(ending):
             return RouteResult(ending, None, True, 0, time.monotonic() - t0)
     ex = Explorer(world, seed)
-    bound = _Bound(world, ex, ending)
-    pdb = PatternBound(world, ending)  # both are lower bounds, so their maximum is one too
+    if world.plain:
+        bound = _Bound(world, ex, ending)
+        pdb = PatternBound(world, ending)  # both are lower bounds, so their maximum is one too
+    else:
+        # rules, `enter` and `next` set values and move the player where the relaxed plan and the
+        # pattern database look only at choices: neither is known admissible there, so the bound
+        # is 0 (a uniform-cost search: slower, and the routes stay shortest)
+        bound = pdb = _zero
     codec = ex.codec
     # the moves from a state: the explorer's fast path when the world allows it (the tests hold
     # it equal to Explorer.successors), else the general one
@@ -416,6 +426,10 @@ def shortest_route(world: World, ending: str, seed: int = 0, max_states: int = 2
             tie += 1
             heapq.heappush(heap, (ng + hn, -ng, tie, nxt))
     return RouteResult(ending, None, not stopped, expanded, time.monotonic() - t0, stopped)
+
+
+def _zero(*args) -> int:
+    return 0
 
 
 def _rebuild(ex: Explorer, parent: dict, key) -> list[str]:

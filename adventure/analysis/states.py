@@ -14,6 +14,7 @@ from typing import Iterator
 from ..core.record import Record
 from ..core.expr import Node, compile_node
 from ..core.model import World
+from ..core.steps import Branch
 
 __all__ = ["Abstraction", "Codec", "expression_nodes"]
 
@@ -25,8 +26,12 @@ CMP = ("==", "!=", "<", "<=", ">", ">=")
 def expression_nodes(world: World) -> Iterator[tuple[str, object, Node]]:
     """Every parsed expression in the world, as (kind, owner, node).
 
-    kind is "choice" (owner: Choice), "text" (owner: (Room, index)), "ending" (owner: Ending) or
-    "effect" (owner: (Choice, index)).
+    kind is "choice" (owner: Choice), "text" (owner: (Room, index)), "ending" (owner: Ending),
+    "effect" (owner: (Choice, index)), and for the second language's constructs "step" (owner:
+    the Choice, Room (enter) or Rule whose steps hold it: a branch's condition or an effect's
+    value), "next" (owner: (Choice, index)), "rule" (owner: Rule, its `when`) and "piece" (owner:
+    the Template: an `{if}` in a text). The search's abstraction (which counts to keep, and where
+    to cap them) is sound only if it sees every expression a move or a text can read.
     """
     for r in world.rooms.values():
         for i, t in enumerate(r.text_if):
@@ -35,10 +40,68 @@ def expression_nodes(world: World) -> Iterator[tuple[str, object, Node]]:
             if c.cond is not None:
                 yield "choice", c, c.cond
             for j, e in enumerate(c.effects):
-                yield "effect", (c, j), e.value
+                if e.__class__ is Branch:
+                    yield from _step_nodes(c, (e,))
+                else:
+                    yield "effect", (c, j), e.value
+            for j, n in enumerate(c.next):
+                if n.cond is not None:
+                    yield "next", (c, j), n.cond
+        yield from _step_nodes(r, r.enter)
     for e in world.endings:
         if e.when is not None:
             yield "ending", e, e.when
+    for rule in world.rules:
+        yield "rule", rule, rule.when
+        yield from _step_nodes(rule, rule.steps)
+    for t in _templates(world):
+        yield from (("piece", t, n) for n in text_conditions(t))
+
+
+def _step_nodes(owner, steps) -> Iterator[tuple[str, object, Node]]:
+    for s in steps:
+        if s.__class__ is Branch:
+            yield "step", owner, s.cond
+            yield from _step_nodes(owner, s.then)
+            yield from _step_nodes(owner, s.other)
+        else:
+            yield "step", owner, s.value
+
+
+def _templates(world: World):
+    """Every text of the world (Templates), for the conditions of their `{if}` pieces."""
+    if world.intro is not None:
+        yield world.intro
+    for r in world.rooms.values():
+        yield r.text
+        for t in r.text_if:
+            yield t.text
+        for c in r.choices:
+            yield c.say
+            for t in (c.reply, c.why):
+                if t is not None:
+                    yield t
+    for e in world.endings:
+        yield e.text
+    for rule in world.rules:
+        if rule.text is not None:
+            yield rule.text
+
+
+def text_conditions(t) -> Iterator[Node]:
+    """The conditions of a Template's `{if}` pieces, nested ones too."""
+    for p in getattr(t, "parts", ()):
+        if p.__class__ is str or p.__class__ is int:
+            continue
+        cond = getattr(p, "cond", None)
+        if cond is not None:
+            yield cond
+        for sub in ("then", "other"):
+            x = getattr(p, sub, None)
+            if x is not None:
+                yield from text_conditions(x)
+        for x in getattr(p, "alts", ()) or ():
+            yield from text_conditions(x)
 
 
 def _is_constant(n: Node) -> bool:
@@ -117,9 +180,10 @@ class Abstraction(Record):
 
 class Codec:
     """Packs (room, values, visits, used, turn, rng) into one int, plus a tuple of the parts that
-    have no fixed width (unbounded counters, exact counts, the PRNG state) when there are any."""
+    have no fixed width (unbounded counters, exact counts, the PRNG state, the return stack) when
+    there are any."""
 
-    def __init__(self, world: World, ab: Abstraction, n_once: int, with_rng: bool):
+    def __init__(self, world: World, ab: Abstraction, n_once: int, with_rng: bool, with_stack: bool = False):
         self.n_rooms = len(world.room_order)
         self.n_slots = len(world.tracked)
         self.n_vars = len(world.vars)
@@ -159,7 +223,9 @@ class Codec:
             shift += w
         self.with_rng = with_rng
         self.bits = shift
-        self.has_tail = bool(self.free or self.vfree or self.turn_kind == "free" or with_rng)
+        # the return stack (a tuple of room ids) is the tail's last part, in worlds with `call`
+        self.with_stack = with_stack
+        self.has_tail = bool(self.free or self.vfree or self.turn_kind == "free" or with_rng or with_stack)
         # where each part lives, for patch(): (0, shift, mask, offset) in the int, (1, i) in the tail
         self.room_field = (0, 0, self.room_mask, 0)
         self.used_field = (0, self.used_shift, self.used_mask, 0)
@@ -183,6 +249,7 @@ class Codec:
             self.turn_field = (1, k)
             k += 1
         self.rng_field = (1, k) if with_rng else None
+        self.stack_field = (1, k + with_rng) if with_stack else None
 
     def patch(self, key, updates):
         """The key of a state that differs from `key` by `updates`, a list of (field, value)."""
@@ -205,7 +272,11 @@ class Codec:
         t[0] = x
         return tuple(t)
 
-    def encode(self, room: int, values, visits, used: int, turn: int, rng: int):
+    def stack(self, key) -> tuple:
+        """The return stack a key holds (room ids, last on top)."""
+        return key[-1] if self.with_stack else ()
+
+    def encode(self, room: int, values, visits, used: int, turn: int, rng: int, stack: tuple = ()):
         x = room | (used << self.used_shift)
         for i, sh in self.bools:
             if values[i]:
@@ -225,6 +296,8 @@ class Codec:
             tail.append(turn)
         if self.with_rng:
             tail.append(rng)
+        if self.with_stack:
+            tail.append(tuple(stack))
         return tuple(tail)
 
     def decode(self, key):

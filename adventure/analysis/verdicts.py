@@ -24,14 +24,16 @@ from __future__ import annotations
 
 import time
 
-from ..core.engine import available_choices, replay
+from ..core.engine import available_choices, persistent_values, replay, start, step
 from ..core.errors import ChoiceError
 from ..core.model import World
 from ..core.record import Record
-from .absint import FALSE, TRUE, Abstract, abstract, declared_box, eval_interval
+from ..core.steps import effects_in
+from .absint import FALSE, TRUE, Abstract, abstract, declared_box, eval_interval, refine
 from .explore import Exploration, _uses_random, explore
 from .findings import Finding, _finding, _Lines, _route_text, exploration_findings, static_findings
 from .findings import _order
+from .semantics import DAY, entered, join_days, replay_days, split_days, world_rolls
 from .witness import Witnesses
 
 __all__ = ["Verdict", "Analysis", "analyse", "items", "item_name"]
@@ -53,7 +55,10 @@ class Verdict(Record):
     def to_json(self) -> dict:
         d = {"kind": self.kind, "id": self.name, "status": self.status, "by": self.by}
         if self.route is not None:
-            d["witness"] = {"moves": list(self.route), "seed": self.seed}
+            days = split_days(self.route)
+            d["witness"] = {"moves": days[-1], "seed": self.seed}
+            if len(days) > 1:  # persistent values: the games played before, each a new day
+                d["witness"]["days"] = days[:-1]
         if self.why:
             d["why"] = self.why
         return d
@@ -80,8 +85,37 @@ def _choice(world: World, key: str):
     return world.rooms[rid].by_id[cid]
 
 
+def _play(world: World, route, seed: int):
+    """(State after `route` through the engine (DAY between days), whether its last move, or the
+    start of its game, entered the room the player is in)."""
+    days = split_days(route)
+    if len(days) > 1:
+        st = replay_days(world, join_days(days[:-1]) + [DAY], seed).state
+        carried = persistent_values(world, st)
+    else:
+        carried = None
+    out = start(world, seed, carried)
+    for m in days[-1]:
+        out = step(world, out.state, m)
+    return out.state, entered(out) or not days[-1]
+
+
 def shows(world: World, item, route, seed: int) -> bool:
     """Whether `route`, replayed through the engine with `seed`, shows `item`."""
+    if not world.plain or DAY in route:
+        try:
+            st, came = _play(world, list(route), seed)
+        except ChoiceError:
+            return False
+        if item[0] == "ending":
+            return st.ending == item[1]
+        if st.ending is not None:
+            return False
+        if item[0] == "choice":
+            return item[1] in {c.key for c in available_choices(world, st)}
+        if st.room != item[1] or not came:
+            return False
+        return item[0] == "room" or bool(world.rooms[item[1]].text_if[item[2]].test(st))
     try:
         st = replay(world, route, seed).state
     except ChoiceError:
@@ -148,13 +182,16 @@ def _why_unreachable(world: World, ab: Abstract, item) -> str:
     kind = item[0]
     top = declared_box(world)
     if kind == "room":
-        if not any(c.go == item[1] for r in world.rooms.values() for c in r.choices):
-            return f"no choice has go = \"{item[1]}\""
-        return f"every choice with go = \"{item[1]}\" is itself unreachable"
+        into = _into(world).get(item[1], [])
+        if not into:
+            return f"no choice has go = \"{item[1]}\"" + (", call or next leads there" if not world.plain else "")
+        return f"every way in ({', '.join(into[:6])}{', ...' if len(into) > 6 else ''}) is itself unreachable"
     if kind == "choice":
         c = _choice(world, item[1])
         if not ab.room_possible(c.room):
             return f"its room {c.room!r} is unreachable"
+        if c.back and ab.general and not ab.back_to.get(c.room):
+            return f"it is a `back` choice, and no `call` leads to {c.room!r}: the return stack is always empty there"
         if eval_interval(c.cond, top) == FALSE:
             return f"its `if` ({c.cond_source}) can never hold, given the declared bounds and types"
         return f"its `if` ({c.cond_source}) never holds when the player is in {c.room!r}"
@@ -166,8 +203,12 @@ def _why_unreachable(world: World, ab: Abstract, item) -> str:
             return f"{t.source!r} can never hold, given the declared bounds and types"
         return f"{t.source!r} never holds when the player enters {item[1]!r}"
     e = world.ending(item[1])
-    named = [c for r in world.rooms.values() for c in r.choices if c.end == e.id]
-    ends = [c for r in world.rooms.values() for c in r.choices if c.end is True]
+    named = _namers(world, e.id)
+    ends = _namers(world, True)
+    if e.by_name:
+        if not named:
+            return "it is reached only by name (by_name = true), and no choice, `next` entry or rule names it"
+        return f"it is reached only by name, and what names it ({', '.join(named)}) is unreachable"
     if not named and not ends:
         return f"no choice has end = true or end = \"{e.id}\""
     if e.when is not None and eval_interval(e.when, top) == FALSE:
@@ -175,10 +216,66 @@ def _why_unreachable(world: World, ab: Abstract, item) -> str:
     elif e.when is None:
         why = "every `end = true` is resolved by an ending above it"
     else:
-        why = f"its `when` ({e.when_source}) never holds when an `end = true` choice is taken, or an ending above it always matches first"
+        winner = _shadowed_by(world, ab, e)
+        if winner is not None:
+            why = (f"its `when` ({e.when_source}) may hold when `end = true` resolves the endings, but the "
+                   f"earlier ending {winner!r} always matches first there")
+        else:
+            why = f"its `when` ({e.when_source}) never holds when `end = true` resolves the endings"
     if named:
-        why += f"; the choices that name it ({', '.join(c.key for c in named)}) are unreachable"
+        why += f"; what names it ({', '.join(named)}) is unreachable"
     return why
+
+
+def _shadowed_by(world: World, ab: Abstract, e):
+    """The earlier ending that always wins where e's `when` may hold when `end = true` resolves
+    the endings (the abstract interpretation's box), or None."""
+    b = refine(e.when, ab.resolve_tested())
+    if b is None:
+        return None
+    for x in world.resolvable:
+        if x is e:
+            return None
+        if x.when is None:
+            return x.id
+        b = refine(x.when, b, False)
+        if b is None:
+            return x.id
+    return None
+
+
+def _namers(world: World, ending) -> list[str]:
+    """What names an ending (or `end = true`, for True): choices, `next` entries, rules."""
+    out = []
+    for r in world.rooms.values():
+        for c in r.choices:
+            if c.end == ending and c.end.__class__ is ending.__class__:
+                out.append(c.key)
+            out.extend(f"{c.key}.next[{i}]" for i, n in enumerate(c.next)
+                       if n.end == ending and n.end.__class__ is ending.__class__)
+    out.extend(f"rule {x.id!r}" for x in world.rules if x.end == ending and x.end.__class__ is ending.__class__)
+    return out
+
+
+def _into(world: World) -> dict:
+    """{room id: what leads into it}: choices (go, call), `next` entries, rules (go)."""
+    out: dict = {}
+    for r in world.rooms.values():
+        for c in r.choices:
+            if c.go is not None and c.end is None:
+                out.setdefault(c.go, []).append(c.key)
+            for i, n in enumerate(c.next):
+                if n.go is not None:
+                    out.setdefault(n.go, []).append(f"{c.key}.next[{i}]")
+            if c.back:
+                out.setdefault("\0back", []).append(c.key)
+    for x in world.rules:
+        if x.go is not None:
+            out.setdefault(x.go, []).append(f"rule {x.id!r}")
+    if out.get("\0back"):
+        for caller in {c.room for r in world.rooms.values() for c in r.choices if c.call}:
+            out.setdefault(caller, []).append("a `back` choice")
+    return out
 
 
 def _from_exploration(world: World, ex: Exploration, item):
@@ -226,7 +323,7 @@ def dice_outcomes(world: World) -> int:
     for r in world.rooms.values():
         for c in r.choices:
             n = 1
-            for e in c.effects:
+            for e in effects_in(c.effects):
                 n *= _outcomes(world, e.value, box)
             most = max(most, n)
     return most
@@ -240,9 +337,10 @@ def _room_distances(world: World) -> dict:
         nxt = []
         for rid in frontier:
             for c in world.rooms[rid].choices:
-                if c.go is not None and c.go not in dist:
-                    dist[c.go] = dist[rid] + 1
-                    nxt.append(c.go)
+                for go in [c.go] + [n.go for n in c.next]:
+                    if go is not None and go not in dist:
+                        dist[go] = dist[rid] + 1
+                        nxt.append(go)
         frontier = nxt
     return dist
 
@@ -255,7 +353,7 @@ def analyse(world: World, *, seed: int | None = None, max_states: int = 500_000,
     deadline = None if max_seconds is None else t0 + max_seconds
     an = Analysis(world)
     an.seed = 0 if seed is None else seed
-    dice = any(_uses_random(e.value) for r in world.rooms.values() for c in r.choices for e in c.effects)
+    dice = world_rolls(world)
 
     ab = an.abstract = abstract(world)
     boxes = ab.ending_boxes()

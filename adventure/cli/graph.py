@@ -63,7 +63,7 @@ def build(world, ex=None, ab=None) -> Graph:
                         "reachable": reach})
     # endings `end = true` can select, in order: up to and including the first without `when`
     selectable = []
-    for e in world.endings:
+    for e in world.resolvable:
         selectable.append(e.id)
         if e.when is None:
             break
@@ -75,8 +75,10 @@ def build(world, ex=None, ab=None) -> Graph:
             if never:
                 label = "(never) " + label
             if c.go is not None:
-                g.edges.append({"src": f"room:{rid}", "dst": f"room:{c.go}", "label": label, "conditional": cond,
-                                "never": never})
+                g.edges.append({"src": f"room:{rid}", "dst": f"room:{c.go}", "label": ("call: " if c.call else "") + label,
+                                "conditional": cond, "never": never})
+            elif c.next or c.back:
+                _moves_edges(world, g, rid, c, label, cond, never, selectable, ab)
             elif c.end is not None:
                 if c.end is True:
                     if proved:
@@ -92,7 +94,39 @@ def build(world, ex=None, ab=None) -> Graph:
                     when = c.end is True and world.ending(t).when is not None
                     g.edges.append({"src": f"room:{rid}", "dst": f"ending:{t}", "label": label, "conditional": cond or when,
                                     "never": never})
+    for rule in world.rules:  # a rule fires after a move anywhere: drawn from a node of its own
+        if rule.go is None and rule.end is None:
+            continue
+        never = ab is not None and rule.id not in getattr(ab, "fires", {rule.id})
+        g.nodes.append({"id": f"rule:{rule.id}", "label": f"rule {rule.id}\nwhen {rule.when_source}", "kind": "rule",
+                        "reachable": False if never else None})
+        dsts = ([f"room:{rule.go}"] if rule.go is not None else
+                [f"ending:{t}" for t in (selectable if rule.end is True else [rule.end])])
+        for d in dsts:
+            g.edges.append({"src": f"rule:{rule.id}", "dst": d, "label": ("(never) " if never else "") + rule.when_source,
+                            "conditional": True, "never": never})
     return g
+
+
+def _moves_edges(world, g, rid, c, label, cond, never, selectable, ab) -> None:
+    """The edges of a choice that moves by `next` (one per entry, labelled with its `if`) or `back`
+    (one to each room a `call` may have left: analysis/absmove.back_targets)."""
+    if c.back:
+        from ..analysis.absmove import back_targets
+
+        for r in back_targets(world).get(rid, ()):
+            g.edges.append({"src": f"room:{rid}", "dst": f"room:{r}", "label": "back: " + label, "conditional": True,
+                            "never": never})
+        return
+    for n in c.next:
+        lab = label + (f" [if {n.source}]" if n.cond is not None else "")
+        if n.go is not None:
+            dsts = [f"room:{n.go}"]
+        else:
+            dsts = [f"ending:{t}" for t in (selectable if n.end is True else [n.end])]
+        for d in dsts:
+            g.edges.append({"src": f"room:{rid}", "dst": d, "label": lab, "conditional": cond or n.cond is not None,
+                            "never": never})
 
 
 def _abstract_ends(world, ab) -> dict:
@@ -106,9 +140,12 @@ def _abstract_ends(world, ab) -> dict:
             if c.end is not True:
                 continue
             b = ab.choice_box(c)
-            tested = ab.after(c, b) if b is not None else None
+            if ab.general:  # where any `end = true` resolves (the move's steps may branch)
+                tested = ab.resolve_box if b is not None else None
+            else:
+                tested = ab.after(c, b) if b is not None else None
             got = []
-            for e in world.endings:
+            for e in world.resolvable:
                 if refine(e.when, tested) is not None:
                     got.append(e.id)
                 tested = refine(e.when, tested, False) if e.when is not None else None

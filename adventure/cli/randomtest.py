@@ -69,8 +69,11 @@ def play_one(world, seed: int, max_moves: int, report: Report):
             c = enabled[r % len(enabled)]
             moves.append(c.id)
             report.choices.add(c.key)
-            state = step(world, state, c.id).state
-            if c.go is not None:
+            out = step(world, state, c.id)
+            state = out.state
+            # the engine's own events say whether the move entered a room (a `next`, a `back`
+            # or a rule's `go` may enter one; a rule may also end the game)
+            if state.ending is None and out.events and out.events[-1].__class__.__name__ == "RoomEntered":
                 report.rooms.add(state.room)
                 if rooms[state.room].text_if:
                     _texts(world, state, report, Env)

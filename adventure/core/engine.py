@@ -350,7 +350,8 @@ def _move(world: World, state: State, room: Room, c: Choice, once: str | None):
     events: list = []
     old = state.values
     used = state.used | {once} if once is not None else state.used
-    new = State(state.room, old, state.visits, used, state.turn, state.rng, None, state.stack, state.seen)
+    # the class of the State given: the analysis drives moves with a State whose dice it forces
+    new = state.__class__(state.room, old, state.visits, used, state.turn, state.rng, None, state.stack, state.seen)
     new._world = world
     new._room = room
     v = new.v = list(old)
