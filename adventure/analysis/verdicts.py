@@ -46,8 +46,8 @@ MAX_OUTCOMES = 10_000  # dice outcomes of one move the exploration over every ou
 
 class Verdict(Record):
     """status: "reachable", "unreachable" or "unknown"; route: choice ids from the start (for
-    reachable); seed: the seed the route replays with; by: "exploration", "search" or
-    "abstract"; why: for unreachable and unknown, in words."""
+    reachable); seed: the seed the route replays with; by: "exploration", "search", "walkthrough"
+    (a prefix of one of the world's own walkthroughs) or "abstract"; why: for unreachable and unknown, in words."""
 
     __slots__ = _fields = ("kind", "name", "status", "route", "seed", "by", "why")
     _defaults = {"route": None, "seed": None, "by": "", "why": ""}
@@ -345,6 +345,34 @@ def _room_distances(world: World) -> dict:
     return dist
 
 
+def _from_walkthroughs(world: World, open_items: list, verdicts: dict, left) -> None:
+    """Witness what the world's walkthroughs (tests/*.toml) show, for the items in `open_items`."""
+    from pathlib import Path
+
+    from ..core.errors import AdventureError
+    from ..world.walkthrough import load_walkthrough
+
+    folder = Path(world.path) / "tests" if world.path else None
+    if not open_items or folder is None or not folder.is_dir():
+        return
+    for path in sorted(folder.glob("*.toml"))[:200]:
+        budget = left()
+        if not open_items or (budget is not None and budget <= 0):
+            return
+        try:
+            wt = load_walkthrough(path, world)
+        except (AdventureError, OSError):
+            continue  # `adventure test` reports a broken walkthrough; here it only helps
+        route = join_days(list(wt.days) + [list(wt.moves)])
+        for k in range(len(route) + 1):
+            if k < len(route) and route[k] == DAY:
+                continue
+            prefix = route[:k]
+            for it in [it for it in open_items if shows(world, it, prefix, wt.seed)]:
+                verdicts[it] = Verdict(it[0], item_name(it), "reachable", tuple(prefix), wt.seed, "walkthrough")
+                open_items.remove(it)
+
+
 def analyse(world: World, *, seed: int | None = None, max_states: int = 500_000,
             max_seconds: float | None = 60.0) -> Analysis:
     """Verdicts for every item (see the module docstring). `seed`: explore the games of that seed
@@ -414,6 +442,9 @@ def analyse(world: World, *, seed: int | None = None, max_states: int = 500_000,
         exact(ex)
     else:
         settle(ex, "exploration")
+        # 2b. the world's own walkthroughs: routes its author wrote down (a secret ending three days
+        # deep, say), each prefix a candidate witness, replayed like any other
+        _from_walkthroughs(world, [it for it in every if it not in verdicts], verdicts, left)
         # 3. the witness search for what is still open
         t2 = time.monotonic()
         search_seed = an.seed
