@@ -54,7 +54,7 @@ def test_state_that_outlives_a_day_is_declared_persistent(world):
 
 
 def test_a_walkthrough_per_ending(world):
-    reached = {load_walkthrough(p, world).ending for p in WALKTHROUGHS}
+    reached = {load_walkthrough(p, world).ending for p in WALKTHROUGHS} - {None}
     assert reached == ENDINGS
 
 
@@ -62,6 +62,8 @@ def test_a_walkthrough_per_ending(world):
 def test_walkthrough_passes(world, path: Path):
     wt = load_walkthrough(path, world)
     assert run_walkthrough(world, wt) == []
+    if wt.ending is None:
+        return  # a walkthrough of a passage (the paused meter, a morning's notes), not an ending
     # The first expected text is the ending's opening line, which names the deciding choice:
     # it is in the first paragraph of the ending's text (one of its alternatives, if it varies).
     assert wt.text, f"{path.name} checks no text"
