@@ -30,10 +30,17 @@ from ..core.model import World
 from .explore import Explorer, _Env
 from .fastsearch import FastSearch
 from .fastsearch import applies as fast_applies
+from .pdb import ItemPattern
 from .routes import INF, _Bound
 
 __all__ = ["Witnesses"]
 
+
+def _choice(world: World, key: str):
+    rid, _, cid = key.partition(".")
+    return world.rooms[rid].by_id[cid]
+
+SAMPLE = 4_000  # states already found that a search may start from are picked among this many
 WEIGHT = 2  # f = g + WEIGHT * h: a weighted best-first search, between A* (1) and greedy (large)
 
 
@@ -58,6 +65,8 @@ class Witnesses:
                       for rid, tests in zip(ex.room_ids, ex.text_tests)]
         self._base = None
         self.weight = WEIGHT
+        self.patterns: dict = {}  # item -> its guide (ItemPattern), made on first use
+        self.use_patterns = True  # the per-item pattern databases (else routes._Bound summed)
         codec = ex.codec
         self._counts = 0
         for _, sh, mask in codec.vcap:
@@ -95,13 +104,15 @@ class Witnesses:
         if key in self.entered:
             return
         self.entered.add(key)
-        room, values, visits, _, turn, _ = self.ex.codec.decode(key)
+        codec = self.ex.codec
         found = self.found
+        room = (key[0] if codec.has_tail else key) & codec.room_mask
         item = ("room", self.room_ids[room])
         if item not in found:
             found[item] = ("move", parent, g, key)
         texts = self.texts[room]
-        if texts:
+        if texts and any(t[0] not in found for t in texts):  # decoding costs more than the rest
+            _, values, visits, _, turn, _ = codec.decode(key)
             env = _Env(values, visits, turn)
             for item, test in texts:
                 if item not in found and test(env):
@@ -153,6 +164,41 @@ class Witnesses:
         cond = w.rooms[item[1]].text_if[item[2]].cond
         return _Bound(w, self.ex, None, into, [cond], shared=base, additive=True)
 
+    def pattern(self, item):
+        """h(key): the item's pattern database (pdb.ItemPattern) read straight from a packed key."""
+        p = self.patterns.get(item)
+        if p is None:
+            w = self.world
+            kind = item[0]
+            if kind == "ending":
+                e = w.ending(item[1])
+                ends = [c for r in w.rooms.values() for c in r.choices if c.end is not None]
+                targets = [(w.rooms[c.room].index, (c.cond,), 1) for c in ends if c.end == item[1]]
+                if e.when is not None or e is w.endings[-1]:
+                    targets += [(w.rooms[c.room].index, (c.cond, e.when), 1) for c in ends if c.end is True]
+            elif kind == "choice":
+                c = _choice(w, item[1])
+                targets = [(w.rooms[c.room].index, (c.cond,), 0)]
+            else:
+                conds = (w.rooms[item[1]].text_if[item[2]].cond,) if kind == "text" else ()
+                targets = [(w.rooms[item[1]].index, conds, 0)]
+            codec = self.ex.codec
+            caps = {slot: cap for slot, cap in self.ex.vcap.items() if cap is not None and slot in codec.visit_field}
+            pdb = ItemPattern(w, targets, w.rooms[w.start].index, caps)
+            fields = [codec.visit_field[i[1]] if isinstance(i, tuple) else codec.value_field[i] for i in pdb.pattern]
+            tf = codec.turn_field
+            tail = codec.has_tail
+            mask = codec.room_mask
+
+            def p(key):
+                x = key[0] if tail else key
+                vals = [((x >> f[1]) & f[2]) + f[3] if f[0] == 0 else key[f[1]] for f in fields]
+                turn = None if tf is None else ((x >> tf[1]) & tf[2]) if tf[0] == 0 else key[tf[1]]
+                return pdb(x & mask, vals, turn)
+
+            self.patterns[item] = p
+        return p
+
     def depth(self, key) -> int:
         n = 0
         while True:
@@ -181,6 +227,15 @@ class Witnesses:
                 out.append(self.start if f[2] < 0 else f[3])
         return out
 
+    def best(self, h, sample: int = SAMPLE, keep: int = 4) -> list:
+        """The states already found that the guide `h` ranks best (among a sample of them): where a
+        search toward another item left off may be far along the way to this one."""
+        keys = list(self.parent)
+        if len(keys) > sample:
+            keys = keys[::len(keys) // sample]
+        scored = sorted((hk, i) for i, hk in enumerate(map(h, keys)) if hk < INF)
+        return [keys[i] for _, i in scored[:keep]]
+
     def _into(self, rid: str) -> list:
         into = self.__dict__.setdefault("_into_map", None)
         if into is None:
@@ -197,6 +252,8 @@ class Witnesses:
         found = self.found
         if item in found:
             return True
+        if self.use_patterns:
+            return self._seek(item, self.pattern(item), max_expanded, deadline, near)
         bound = self.bound(item)
         codec = self.ex.codec
         memo: dict = {}
@@ -220,10 +277,15 @@ class Witnesses:
                 v = memo[mk] = bound(room, values, used, turn if with_turn else None)
             return v
 
+        return self._seek(item, h, max_expanded, deadline, near)
+
+    def _seek(self, item, h, max_expanded: int, deadline: float | None, near: bool) -> bool:
+        found = self.found
+        weight = self.weight
         heap = []
         seen = set()
         tie = 0
-        for k in [self.start] + (self.near(item) if near else []):
+        for k in [self.start] + (self.near(item) + self.best(h) if near else []):
             if k in seen:
                 continue
             seen.add(k)
