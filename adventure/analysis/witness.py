@@ -8,12 +8,18 @@ exact exploration and `route` use, which tests/test_explore.py holds equal to th
 state the search expands or enters marks every item it witnesses, whatever the search was looking
 for, so one search toward a deep ending witnesses everything along its way.
 
-For each item not yet witnessed (and not proved unreachable by absint.py), `seek` runs a greedy
-best-first search from the start, ordered by the relaxed-planning lower bound of routes.py
-(`_Bound`: room distances, who sets each flag, how fast each counter moves) toward that item, with
-a budget of expansions. A bound of infinity prunes a state: from it the item cannot be reached.
-States are the explorer's abstract states (visit counts and the turn capped where no expression
-can tell the difference), so the key is already sliced to what conditions read.
+For each item not yet witnessed (and not proved unreachable by absint.py), `seek` runs a weighted
+best-first search toward it, with a budget of expansions, from the start, from the states where
+its room (or a room leading there) was entered, and from the found states its guide ranks best
+(where a search toward another item left off may be far along this one's way). The guide is the
+item's own pattern database (pdb.ItemPattern, made on first use): distances in an abstraction
+that keeps the room, what the item's condition reads (visit counts too), the flags and counters
+the doors on the way read and those guarding the choices that set them, and the turn as two
+layers. So a door behind a flag set in another area leads the search to the flag first, and a flag
+the item needs unset is not set on the way. It is read straight from the packed key (decoding a
+key costs more than the rest of a step). A guide of infinity prunes a state: from it the item
+cannot be reached. `use_patterns = False` falls back to the relaxed-planning bound of routes.py
+(`_Bound`, summed over a goal's parts), which ignores the conditions on the way to a room.
 
 Dice: the search follows one seed (the explorer's PRNG state is part of the state), so every
 witness replays exactly with `engine.replay(world, route, seed)`. An item reachable only with
