@@ -335,6 +335,8 @@ class ItemPattern:
                 pattern.append(i)
                 size *= len(d)
         self.pattern = pattern
+        # what the item's own condition reads that the table could not keep (a clock in minutes)
+        self.blind = sorted(own - set(pattern), key=order)
         self.doms = doms = [dom(i) for i in pattern]
         self.n = n
         combos = list(product(*doms))

@@ -202,6 +202,7 @@ class Witnesses:
                 turn = None if tf is None else ((x >> tf[1]) & tf[2]) if tf[0] == 0 else key[tf[1]]
                 return pdb(x & mask, vals, turn)
 
+            p.blind = pdb.blind
             self.patterns[item] = p
         return p
 
@@ -259,7 +260,11 @@ class Witnesses:
         if item in found:
             return True
         if self.use_patterns:
-            return self._seek(item, self.pattern(item), max_expanded, deadline, near)
+            p = self.pattern(item)
+            if not p.blind:
+                return self._seek(item, p, max_expanded, deadline, near)
+            # the table forgets what the item itself needs (a clock in minutes): routes' bound
+            # counts the moves a counter needs to get there
         bound = self.bound(item)
         codec = self.ex.codec
         memo: dict = {}
