@@ -46,6 +46,7 @@ def _choice(world: World, key: str):
     rid, _, cid = key.partition(".")
     return world.rooms[rid].by_id[cid]
 
+PATTERN_MAX_CHOICES = 5_000  # above this many choices the witness search uses routes' bound
 SAMPLE = 4_000  # states already found that a search may start from are picked among this many
 WEIGHT = 2  # f = g + WEIGHT * h: a weighted best-first search, between A* (1) and greedy (large)
 
@@ -72,7 +73,9 @@ class Witnesses:
         self._base = None
         self.weight = WEIGHT
         self.patterns: dict = {}  # item -> its guide (ItemPattern), made on first use
-        self.use_patterns = True  # the per-item pattern databases (else routes._Bound summed)
+        # the per-item pattern databases (else routes._Bound summed): each costs a pass over every
+        # choice, too much per item on the biggest worlds (about 0.1 s at 12,000 choices)
+        self.use_patterns = sum(len(r.choices) for r in world.rooms.values()) <= PATTERN_MAX_CHOICES
         codec = ex.codec
         self._counts = 0
         for _, sh, mask in codec.vcap:
