@@ -291,15 +291,15 @@ class Witnesses:
                 v = memo[mk] = bound(room, values, used, turn if with_turn else None)
             return v
 
-        return self._seek(item, h, max_expanded, deadline, near)
+        return self._seek(item, h, max_expanded, deadline, near, rank=False)  # h decodes: ranking costs
 
-    def _seek(self, item, h, max_expanded: int, deadline: float | None, near: bool) -> bool:
+    def _seek(self, item, h, max_expanded: int, deadline: float | None, near: bool, rank: bool = True) -> bool:
         found = self.found
         weight = self.weight
         heap = []
         seen = set()
         tie = 0
-        for k in [self.start] + (self.near(item) + self.best(h) if near else []):
+        for k in [self.start] + (self.near(item) + (self.best(h) if rank else []) if near else []):
             if k in seen:
                 continue
             seen.add(k)
