@@ -3,6 +3,7 @@
 
     python benchmarks/analysis.py                       # sizes 20,200,2000 and All-Hands
     python benchmarks/analysis.py --sizes 200 --budget 30 --json out.json
+    python benchmarks/analysis.py --sizes 20,200 --seeds 1,2 --budget 30 --verdicts-only
 
 Each measurement runs in its own process (peak memory is that process's maximum resident set):
 
@@ -35,7 +36,7 @@ from adventure import load_world
 kind, folder, budget = sys.argv[1], sys.argv[2], float(sys.argv[3])
 world = load_world(folder)
 out = {{}}
-t = time.monotonic()
+t = time.monotonic(); cpu = time.process_time()
 if kind == "verdict":
     from adventure.analysis.verdicts import analyse
     an = analyse(world, max_seconds=budget)
@@ -60,6 +61,7 @@ elif kind == "route":
         pars[e.id] = len(r.route) if r.route is not None else (None if not r.proved else -1)
     out["pars"] = pars; out["proved"] = sum(1 for v in pars.values() if v is not None)
 out["seconds"] = round(time.monotonic() - t, 3)
+out["cpu_seconds"] = round(time.process_time() - cpu, 3)
 out["peak_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 print(json.dumps(out))
 '''
@@ -133,12 +135,12 @@ def run(label: str, folder: Path, budget: float, route: bool, explorer: bool = T
 
 
 def table(rows: list[dict]) -> str:
-    out = ["| world | verdict s | items | unknown | unreachable | endings | peak MB | explorer (same s): decided | endings | route s (proved) |",
+    out = ["| world | verdict s (CPU s) | items | unknown | unreachable | endings | peak MB | explorer (same s): decided | endings | route s (proved) |",
            "|---|---|---|---|---|---|---|---|---|---|"]
     for row in rows:
         v, x, r = row["verdict"], row["explorer"], row["route"]
         route = f"{r['seconds']} ({r['proved']}/{len(r['pars'])})" if r and "pars" in r else "-"
-        out.append(f"| {row['world']} | {v.get('seconds')} | {v.get('items')} | {v.get('unknown')} | {v.get('unreachable')} | "
+        out.append(f"| {row['world']} | {v.get('seconds')} ({v.get('cpu_seconds')}) | {v.get('items')} | {v.get('unknown')} | {v.get('unreachable')} | "
                    f"{v.get('endings_reachable')}/{v.get('endings')} | {v.get('peak_mb')} | "
                    f"{x.get('decided')} ({'complete' if x.get('complete') else 'incomplete'}, {x.get('states', 0):,} states) | "
                    f"{x.get('endings_reachable')} | {route} |")
@@ -150,16 +152,26 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--sizes", default="20,200,2000", help="realistic world sizes, in rooms (default 20,200,2000)")
     ap.add_argument("--budget", type=float, default=60.0, help="seconds per verdict (as check's --max-seconds; default 60)")
     ap.add_argument("--no-routes", action="store_true", help="skip the route timings")
+    ap.add_argument("--seeds", default="", help="also these seeds of each size (gen_realistic's own seed is the size)")
+    ap.add_argument("--verdicts-only", action="store_true", help="only the verdicts (no explorer, no routes, no dice world)")
     ap.add_argument("--json", metavar="FILE", help="also write the results as JSON")
     a = ap.parse_args(argv)
     sys.path.insert(0, str(HERE))
     import gen_realistic
 
-    rows = [run("allhands", ROOT / "worlds" / "allhands", a.budget, not a.no_routes)]
+    only = a.verdicts_only
+    rows = [run("allhands", ROOT / "worlds" / "allhands", a.budget, not a.no_routes and not only, not only)]
+    seeds = [None] + [int(x) for x in a.seeds.split(",") if x]
     with tempfile.TemporaryDirectory() as d:
         for n in [int(x) for x in a.sizes.split(",") if x]:
-            folder = gen_realistic.generate(n, Path(d) / f"real-{n}")
-            rows.append(run(f"realistic-{n}", folder, a.budget, not a.no_routes and n <= 200))
+            for seed in seeds:
+                label = f"realistic-{n}" + ("" if seed is None else f"-s{seed}")
+                folder = gen_realistic.generate(n, Path(d) / label, seed)
+                rows.append(run(label, folder, a.budget, not a.no_routes and not only and n <= 200 and seed is None,
+                                not only))
+        if only:
+            print(table(rows))
+            return 0
         dice = Path(d) / "dice"
         (dice / "rooms").mkdir(parents=True)
         (dice / "world.toml").write_text(DICE[0])

@@ -1,8 +1,9 @@
 """Generate worlds shaped like authored ones, for the analysis benchmark (benchmarks/analysis.py).
 
-    python benchmarks/gen_realistic.py 200 OUT_DIR     # writes OUT_DIR/world.toml and OUT_DIR/rooms/
+    python benchmarks/gen_realistic.py 200 OUT_DIR [SEED]   # writes OUT_DIR/world.toml and OUT_DIR/rooms/
 
-Deterministic (its own PRNG): the same size always gives the same files. Unlike gen.py's world
+Deterministic (its own PRNG): the same size and seed always give the same files (the seed defaults
+to the size). Unlike gen.py's world
 (three flags, two small counters: a state space linear in the rooms), these have the state of a
 real day: 20 to 40 flags, six bounded counters (a `time` clock in minutes that only rises, dread,
 trust, coins, energy, a chapter counter), once-only choices that learn things and take items,
@@ -50,9 +51,10 @@ COUNTERS = {"time": (0, 0, 1440), "dread": (0, 0, 20), "trust": (3, -5, 10), "co
             "energy": (5, 0, 5), "chapter": (0, 0, 6)}
 
 
-def world(n: int) -> dict:
-    """{relative path: TOML text} for a world of n rooms."""
-    rng = Rng(n)
+def world(n: int, seed: int | None = None) -> dict:
+    """{relative path: TOML text} for a world of n rooms; `seed` another world of the same size
+    (default: the size itself, as before seeds existed)."""
+    rng = Rng(n if seed is None else seed)
     n_flags = min(40, 20 + n // 100)
     flags = [f"f{i}" for i in range(n_flags)]
     area_size = max(5, min(25, n // 8))
@@ -152,21 +154,21 @@ def _choices(lines: list[str], r: int, choices: list) -> list[str]:
     return lines
 
 
-def generate(n: int, out: Path) -> Path:
+def generate(n: int, out: Path, seed: int | None = None) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     (out / "rooms").mkdir(exist_ok=True)
     for p in (out / "rooms").glob("*.toml"):
         p.unlink()
-    for rel, text in world(n).items():
+    for rel, text in world(n, seed).items():
         (out / rel).write_text(text, encoding="utf-8")
     return out
 
 
 def main(argv: list[str]) -> int:
-    if len(argv) != 2:
+    if len(argv) not in (2, 3):
         print(__doc__.split("\n\n")[1].strip(), file=sys.stderr)
         return 2
-    generate(int(argv[0]), Path(argv[1]))
+    generate(int(argv[0]), Path(argv[1]), int(argv[2]) if len(argv) == 3 else None)
     return 0
 
 

@@ -18,13 +18,14 @@ once, set in different rooms, counts the walk between them.
 
 from __future__ import annotations
 
+import heapq
 from collections import deque
 from itertools import product
 
 from ..core.expr import Node
 from ..core.model import World
 
-__all__ = ["PatternBound"]
+__all__ = ["PatternBound", "ItemPattern"]
 
 INF = float("inf")
 U = object()  # unknown: depends on what the abstraction forgets
@@ -42,6 +43,8 @@ def _ev(n: Node, env: dict):
         return n.value
     if op == "var":
         return env.get(n.value, U)
+    if op == "visits":  # kept by ItemPattern only
+        return env.get(("visits", n.value), U)
     if op == "not":
         a = _ev(n.args[0], env)
         return U if a is U else (not a)
@@ -73,12 +76,15 @@ def _ev(n: Node, env: dict):
     return U  # visits, turn, dice, anything else
 
 
-def _reads(n: Node | None, out: set) -> set:
+def _reads(n: Node | None, out: set, visits: bool = False) -> set:
+    """The variables `n` reads (and, with `visits`, the visit counts, as ("visits", slot))."""
     if n is not None:
         if n.op == "var":
             out.add(n.value)
+        elif visits and n.op == "visits":
+            out.add(("visits", n.value))
         for a in n.args:
-            _reads(a, out)
+            _reads(a, out, visits)
     return out
 
 
@@ -204,3 +210,289 @@ class PatternBound:
                 return 0
             vals.append(v)
         return self.dist[self._index(room, vals)]
+
+
+# ---------------------------------------------------------------- a guide for one item
+
+
+def _turn_k(n: Node | None, out: list) -> list:
+    """The thresholds K of the `turn >= K` (`turn > K - 1`) comparisons in `n`."""
+    if n is not None:
+        if n.op in (">=", ">") and len(n.args) == 2 and n.args[0].op == "turn" and n.args[1].op == "lit":
+            out.append(n.args[1].value + (n.op == ">"))
+        for a in n.args:
+            _turn_k(a, out)
+    return out
+
+
+def _ev_layer(n: Node, env: dict, k: int | None, late: bool):
+    """_ev, where `turn >= K` is true in the late layer (turn >= k >= K) and false in the early
+    one for K >= k (unknown for a smaller K)."""
+    if k is None:
+        return _ev(n, env)
+    if n.op in (">=", ">") and len(n.args) == 2 and n.args[0].op == "turn" and n.args[1].op == "lit":
+        kk = n.args[1].value + (n.op == ">")
+        return True if late and kk <= k else (False if not late and kk >= k else U)
+    if n.op in ("and", "or", "not"):
+        a = [_ev_layer(x, env, k, late) for x in n.args]
+        if n.op == "not":
+            return U if a[0] is U else not a[0]
+        if n.op == "and":
+            return False if False in a else (U if U in a else True)
+        return True if True in a else (U if U in a else False)
+    return _ev(n, env)
+
+
+class ItemPattern:
+    """The witness search's guide toward one item (witness.py): the distance to it in an
+    abstraction that keeps the room, the variables (and visit counts) its own condition reads,
+    those read by the conditions of the doors on the way to it (the choices along a shortest way
+    in the room graph from the start) and those guarding the choices that set them, while the
+    table stays small; and the turn as two layers, before and after the largest `turn >= K` those
+    conditions read. A door behind a flag set in another area is then on the map: the table leads
+    to the flag first, and a flag the item needs unset (with nothing to unset it) is not set on
+    the way. A move whose condition depends on what the pattern forgets costs 1 + `penalty` (the
+    door may well be shut). Not a lower bound, only a guide: infinite only where the item cannot
+    be reached from the state's room and pattern values in either layer."""
+
+    def __init__(self, world: World, targets: list, start: int, visit_caps: dict | None = None,
+                 limit: int = 12_000, max_range: int = 24, penalty: int = 16):
+        """targets: (room index, conditions, cost): the item is reached in that room, where every
+        condition may hold, `cost` moves later (1 for an ending's choice, else 0). visit_caps:
+        {slot: cap} for the visit counts the search keeps capped (those its own conditions read
+        may then be part of the pattern)."""
+        visit_caps = visit_caps or {}
+        vars_ = world.vars
+        rooms = [world.rooms[r] for r in world.room_order]
+        n = len(rooms)
+        rix = {r.id: r.index for r in rooms}
+        fwd = [[] for _ in range(n)]
+        for r in rooms:
+            for c in r.choices:
+                if c.go is not None and c.end is None:
+                    fwd[r.index].append((rix[c.go], c))
+
+        def bfs(srcs, adj):
+            d = [INF] * n
+            q = deque(srcs)
+            for s in srcs:
+                d[s] = 0
+            while q:
+                u = q.popleft()
+                for v in adj[u]:
+                    if d[v] == INF:
+                        d[v] = d[u] + 1
+                        q.append(v)
+            return d
+
+        d_from = bfs([start], [[v for v, _ in fwd[u]] for u in range(n)])
+        radj = [[] for _ in range(n)]
+        for u in range(n):
+            for v, _ in fwd[u]:
+                radj[v].append(u)
+        goal_rooms = sorted({t[0] for t in targets})
+        d_to = bfs(goal_rooms, radj)
+        best = min((d_from[g] for g in goal_rooms), default=INF)
+        doors = [c for u in range(n) for v, c in fwd[u]
+                 if c.cond is not None and best < INF and d_from[u] + 1 + d_to[v] == best]
+
+        def dom(i):
+            if isinstance(i, tuple):
+                cap = visit_caps.get(i[1])
+                return None if cap is None else tuple(range(cap + 1))
+            v = vars_[i]
+            if v.type == "bool":
+                return (False, True)
+            if v.lo is None or v.hi is None or v.hi - v.lo > max_range:
+                return None
+            return tuple(range(v.lo, v.hi + 1))
+
+        conds = [x for t in targets for x in t[1] if x is not None] + [c.cond for c in doors]
+        ks = [k for x in conds for k in _turn_k(x, [])]
+        self.k = max(ks) if ks else None
+        layers = 2 if self.k is not None else 1
+        # the pattern: what the item's own conditions read, then what the doors on the way
+        # read, then what guards the choices that set those
+        own: set = set()
+        for t in targets:
+            for x in t[1]:
+                _reads(x, own, visits=True)
+        first: set = set()
+        for x in conds:
+            _reads(x, first)
+        setter_reads: set = set()
+        for c in (c for r in rooms for c in r.choices):
+            if any(e.var.index in first for e in c.effects):
+                _reads(c.cond, setter_reads)
+        pattern: list = []
+        size = n * layers
+        order = lambda i: (isinstance(i, tuple), i if isinstance(i, int) else i[1])  # noqa: E731
+        for group in (sorted(own, key=order), sorted(first), sorted(setter_reads)):
+            for i in group:
+                d = dom(i)
+                if i in pattern or d is None or size * len(d) > limit:
+                    continue
+                pattern.append(i)
+                size *= len(d)
+        self.pattern = pattern
+        # what the item's own condition reads that the table could not keep (a clock in minutes)
+        self.blind = sorted(own - set(pattern), key=order)
+        self.doms = doms = [dom(i) for i in pattern]
+        self.n = n
+        combos = list(product(*doms))
+        self.n_comb = n_comb = len(combos)
+        self.radix = radix = []
+        m = 1
+        for d in reversed(doms):
+            radix.append(m)
+            m *= len(d)
+        radix.reverse()  # combos are in product() order: the last variable varies fastest
+        self.lo = [d[0] for d in doms]
+        at = {v: j for j, v in enumerate(pattern)}
+        counted = {r.index for r in rooms if ("visits", r.vslot) in at}
+        # static choices (their condition and effects read and write no pattern variable and no
+        # turn, and they enter no counted room) make the same room move in every combination: one
+        # reverse room list holds them; the others are planned once per combination of the few
+        # pattern variables each reads (`_ev` is slow)
+        stat_radj = [[] for _ in range(n)]
+        plans = []
+        for r in rooms:
+            for c in r.choices:
+                if c.end is not None:
+                    continue
+                dst = rix[c.go] if c.go is not None else r.index
+                cpos = sorted(at[i] for i in _reads(c.cond, set(), visits=True) if i in at)
+                tdep = self.k is not None and bool(_turn_k(c.cond, []))
+                slot = ("visits", rooms[dst].vslot) if c.go is not None and dst in counted else None
+                eread: set = set()
+                for e in c.effects:
+                    if e.var.index in at:
+                        eread.add(e.var.index)
+                        _reads(e.value, eread)
+                if slot is not None:
+                    eread.add(slot)
+                if not cpos and not tdep and not eread:
+                    ok = True if c.cond is None else _ev(c.cond, {})
+                    if dst != r.index and ok is not False:
+                        stat_radj[dst].append((r.index, 1 if ok is True else 1 + penalty))
+                elif dst != r.index or eread:
+                    epos = sorted(at[i] for i in eread if i in at)
+                    plans.append((r.index, dst, c, tuple(sorted(set(cpos) | set(epos))), tdep, slot))
+        groups: dict = {}  # positions -> {their values: [combinations with them]}
+
+        def grouped(pos):
+            g = groups.get(pos)
+            if g is None:
+                g = groups[pos] = {}
+                for j, combo in enumerate(combos):
+                    g.setdefault(tuple([combo[q] for q in pos]), []).append(j)
+            return g
+
+        rev_dyn: list = [[] for _ in range(n * n_comb * layers)]
+        goal_d: list = []
+        for layer in range(layers):
+            late = layer == 1
+            off = layer * n_comb
+            for src, dst, c, pos, tdep, slot in plans:
+                for key, js in grouped(pos).items():
+                    env = dict(zip(pattern, combos[js[0]]))
+                    ok = True if c.cond is None else _ev_layer(c.cond, env, self.k, late)
+                    if ok is False:
+                        continue
+                    w = 1 if ok is True else 1 + penalty
+                    # a gate: open only once the turn has come (the wait is counted from it)
+                    gate = late and tdep and ok is True and _ev_layer(c.cond, env, self.k, False) is not True
+                    deltas = {sum((o[v] - env[v]) * radix[at[v]] for v in pattern)
+                              for o in _outs(c, env, pattern, doms, vars_, slot)}
+                    for dj in deltas:
+                        if not dj and dst == src:
+                            continue
+                        shift = dj * n + dst - src
+                        for j in js:
+                            u = (off + j) * n + src
+                            rev_dyn[u + shift].append((u, w, gate))
+            for room, tconds, cost in targets:
+                pos = tuple(sorted({at[i] for x in tconds for i in _reads(x, set(), visits=True) if i in at}))
+                for key, js in grouped(pos).items():
+                    env = dict(zip(pattern, combos[js[0]]))
+                    if all(x is None or _ev_layer(x, env, self.k, late) is not False for x in tconds):
+                        goal_d.extend((cost, (off + j) * n + room) for j in js)
+        # Dijkstra backwards from the item
+        dist = [INF] * (n * n_comb * layers)
+        pre = [-1] * len(dist)  # moves to the first gate on the way (-1: none)
+        q = []
+        for cost, node in goal_d:
+            if dist[node] > cost:
+                dist[node] = cost
+                q.append((cost, node))
+        heapq.heapify(q)
+        while q:
+            du, u = heapq.heappop(q)
+            if du > dist[u]:
+                continue
+            room = u % n
+            base = u - room
+            pu = pre[u]
+            for v, w in stat_radj[room]:
+                if dist[base + v] > du + w:
+                    dist[base + v] = du + w
+                    pre[base + v] = pu if pu < 0 else pu + w
+                    heapq.heappush(q, (du + w, base + v))
+            for v, w, gate in rev_dyn[u]:
+                if dist[v] > du + w:
+                    dist[v] = du + w
+                    pre[v] = 0 if gate else pu if pu < 0 else pu + w
+                    heapq.heappush(q, (du + w, v))
+        self.dist = dist
+        self.pre = pre
+
+    def __call__(self, room: int, vals, turn: int | None) -> float:
+        """The guide's distance from a state: its room, its values of the pattern's variables (in
+        pattern order) and its turn (None when not kept)."""
+        n = self.n
+        j = 0
+        for v, lo, r in zip(vals, self.lo, self.radix):
+            j += (v - lo) * r
+        early = self.dist[j * n + room]
+        if self.k is None:
+            return early
+        at = (self.n_comb + j) * n + room
+        late = self.dist[at]
+        if turn is not None and turn >= self.k:
+            return late
+        # the late way: walk to its first gate while the turn comes, then on
+        pre = self.pre[at]
+        h = min(early, late if pre < 0 else late + max(0, self.k - (turn or 0) - pre))
+        return h if h < INF else 10 ** 6  # the turn may pass k on a way the early layer does not show
+
+
+def _outs(c, env: dict, pattern: list, doms: list, vars_, slot=None) -> list:
+    """The pattern values after choice c's effects from `env` (several when one is unknown), and
+    its entry into a room whose count (`slot`) is in the pattern."""
+    outs = [env]
+    if slot is not None:
+        o = dict(env)
+        o[slot] = min(o[slot] + 1, doms[pattern.index(slot)][-1])
+        outs = [o]
+    for ef in c.effects:
+        i = ef.var.index
+        if i not in env:
+            continue
+        nouts = []
+        for o in outs:
+            val = _ev(ef.value, o)
+            if val is not U and ef.op != "=":
+                val = o[i] + val if ef.op == "+=" else o[i] - val
+            var = vars_[i]
+            if val is U:
+                cands = doms[pattern.index(i)]
+            elif var.type == "bool":
+                cands = (bool(val),)
+            else:
+                cands = (min(max(val, var.lo), var.hi),)
+            for v in cands:
+                o2 = dict(o)
+                o2[i] = v
+                nouts.append(o2)
+        outs = nouts
+    return outs

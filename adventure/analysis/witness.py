@@ -8,12 +8,18 @@ exact exploration and `route` use, which tests/test_explore.py holds equal to th
 state the search expands or enters marks every item it witnesses, whatever the search was looking
 for, so one search toward a deep ending witnesses everything along its way.
 
-For each item not yet witnessed (and not proved unreachable by absint.py), `seek` runs a greedy
-best-first search from the start, ordered by the relaxed-planning lower bound of routes.py
-(`_Bound`: room distances, who sets each flag, how fast each counter moves) toward that item, with
-a budget of expansions. A bound of infinity prunes a state: from it the item cannot be reached.
-States are the explorer's abstract states (visit counts and the turn capped where no expression
-can tell the difference), so the key is already sliced to what conditions read.
+For each item not yet witnessed (and not proved unreachable by absint.py), `seek` runs a weighted
+best-first search toward it, with a budget of expansions, from the start, from the states where
+its room (or a room leading there) was entered, and from the found states its guide ranks best
+(where a search toward another item left off may be far along this one's way). The guide is the
+item's own pattern database (pdb.ItemPattern, made on first use): distances in an abstraction
+that keeps the room, what the item's condition reads (visit counts too), the flags and counters
+the doors on the way read and those guarding the choices that set them, and the turn as two
+layers. So a door behind a flag set in another area leads the search to the flag first, and a flag
+the item needs unset is not set on the way. It is read straight from the packed key (decoding a
+key costs more than the rest of a step). A guide of infinity prunes a state: from it the item
+cannot be reached. `use_patterns = False` falls back to the relaxed-planning bound of routes.py
+(`_Bound`, summed over a goal's parts), which ignores the conditions on the way to a room.
 
 Dice: the search follows one seed (the explorer's PRNG state is part of the state), so every
 witness replays exactly with `engine.replay(world, route, seed)`. An item reachable only with
@@ -30,10 +36,18 @@ from ..core.model import World
 from .explore import Explorer, _Env
 from .fastsearch import FastSearch
 from .fastsearch import applies as fast_applies
+from .pdb import ItemPattern
 from .routes import INF, _Bound
 
 __all__ = ["Witnesses"]
 
+
+def _choice(world: World, key: str):
+    rid, _, cid = key.partition(".")
+    return world.rooms[rid].by_id[cid]
+
+PATTERN_MAX_CHOICES = 5_000  # above this many choices the witness search uses routes' bound
+SAMPLE = 4_000  # states already found that a search may start from are picked among this many
 WEIGHT = 2  # f = g + WEIGHT * h: a weighted best-first search, between A* (1) and greedy (large)
 
 
@@ -58,6 +72,10 @@ class Witnesses:
                       for rid, tests in zip(ex.room_ids, ex.text_tests)]
         self._base = None
         self.weight = WEIGHT
+        self.patterns: dict = {}  # item -> its guide (ItemPattern), made on first use
+        # the per-item pattern databases (else routes._Bound summed): each costs a pass over every
+        # choice, too much per item on the biggest worlds (about 0.1 s at 12,000 choices)
+        self.use_patterns = sum(len(r.choices) for r in world.rooms.values()) <= PATTERN_MAX_CHOICES
         codec = ex.codec
         self._counts = 0
         for _, sh, mask in codec.vcap:
@@ -95,13 +113,15 @@ class Witnesses:
         if key in self.entered:
             return
         self.entered.add(key)
-        room, values, visits, _, turn, _ = self.ex.codec.decode(key)
+        codec = self.ex.codec
         found = self.found
+        room = (key[0] if codec.has_tail else key) & codec.room_mask
         item = ("room", self.room_ids[room])
         if item not in found:
             found[item] = ("move", parent, g, key)
         texts = self.texts[room]
-        if texts:
+        if texts and any(t[0] not in found for t in texts):  # decoding costs more than the rest
+            _, values, visits, _, turn, _ = codec.decode(key)
             env = _Env(values, visits, turn)
             for item, test in texts:
                 if item not in found and test(env):
@@ -153,6 +173,42 @@ class Witnesses:
         cond = w.rooms[item[1]].text_if[item[2]].cond
         return _Bound(w, self.ex, None, into, [cond], shared=base, additive=True)
 
+    def pattern(self, item):
+        """h(key): the item's pattern database (pdb.ItemPattern) read straight from a packed key."""
+        p = self.patterns.get(item)
+        if p is None:
+            w = self.world
+            kind = item[0]
+            if kind == "ending":
+                e = w.ending(item[1])
+                ends = [c for r in w.rooms.values() for c in r.choices if c.end is not None]
+                targets = [(w.rooms[c.room].index, (c.cond,), 1) for c in ends if c.end == item[1]]
+                if e.when is not None or e is w.endings[-1]:
+                    targets += [(w.rooms[c.room].index, (c.cond, e.when), 1) for c in ends if c.end is True]
+            elif kind == "choice":
+                c = _choice(w, item[1])
+                targets = [(w.rooms[c.room].index, (c.cond,), 0)]
+            else:
+                conds = (w.rooms[item[1]].text_if[item[2]].cond,) if kind == "text" else ()
+                targets = [(w.rooms[item[1]].index, conds, 0)]
+            codec = self.ex.codec
+            caps = {slot: cap for slot, cap in self.ex.vcap.items() if cap is not None and slot in codec.visit_field}
+            pdb = ItemPattern(w, targets, w.rooms[w.start].index, caps)
+            fields = [codec.visit_field[i[1]] if isinstance(i, tuple) else codec.value_field[i] for i in pdb.pattern]
+            tf = codec.turn_field
+            tail = codec.has_tail
+            mask = codec.room_mask
+
+            def p(key):
+                x = key[0] if tail else key
+                vals = [((x >> f[1]) & f[2]) + f[3] if f[0] == 0 else key[f[1]] for f in fields]
+                turn = None if tf is None else ((x >> tf[1]) & tf[2]) if tf[0] == 0 else key[tf[1]]
+                return pdb(x & mask, vals, turn)
+
+            p.blind = pdb.blind
+            self.patterns[item] = p
+        return p
+
     def depth(self, key) -> int:
         n = 0
         while True:
@@ -181,6 +237,15 @@ class Witnesses:
                 out.append(self.start if f[2] < 0 else f[3])
         return out
 
+    def best(self, h, sample: int = SAMPLE, keep: int = 4) -> list:
+        """The states already found that the guide `h` ranks best (among a sample of them): where a
+        search toward another item left off may be far along the way to this one."""
+        keys = list(self.parent)
+        if len(keys) > sample:
+            keys = keys[::len(keys) // sample]
+        scored = sorted((hk, i) for i, hk in enumerate(map(h, keys)) if hk < INF)
+        return [keys[i] for _, i in scored[:keep]]
+
     def _into(self, rid: str) -> list:
         into = self.__dict__.setdefault("_into_map", None)
         if into is None:
@@ -197,6 +262,12 @@ class Witnesses:
         found = self.found
         if item in found:
             return True
+        if self.use_patterns:
+            p = self.pattern(item)
+            if not p.blind:
+                return self._seek(item, p, max_expanded, deadline, near)
+            # the table forgets what the item itself needs (a clock in minutes): routes' bound
+            # counts the moves a counter needs to get there
         bound = self.bound(item)
         codec = self.ex.codec
         memo: dict = {}
@@ -220,10 +291,15 @@ class Witnesses:
                 v = memo[mk] = bound(room, values, used, turn if with_turn else None)
             return v
 
+        return self._seek(item, h, max_expanded, deadline, near, rank=False)  # h decodes: ranking costs
+
+    def _seek(self, item, h, max_expanded: int, deadline: float | None, near: bool, rank: bool = True) -> bool:
+        found = self.found
+        weight = self.weight
         heap = []
         seen = set()
         tie = 0
-        for k in [self.start] + (self.near(item) if near else []):
+        for k in [self.start] + (self.near(item) + (self.best(h) if rank else []) if near else []):
             if k in seen:
                 continue
             seen.add(k)
