@@ -287,6 +287,11 @@ def run_size(n: int, a, ink_ok: bool, env: dict, saves: str) -> dict:
     prep = 3 if a.quick else 5
     log(f"[{n:,}] random play: {plays} playthroughs x {prep} ...")
     res["play_py"] = worker([PY, str(HERE / "bench_py.py"), "play", world, str(plays), str(PLAY_SEED), str(prep)], env)
+    # the same house in the second language (an enum, a rule, a block, conditional steps, enter,
+    # why, inline variation): its cost per choice against the plain house, measured here too
+    log(f"[{n:,}] random play, second language: {plays} playthroughs x {prep} ...")
+    res["play_py2"] = worker([PY, str(HERE / "bench_py.py"), "play", str(p["world"].parent / "world2"), str(plays),
+                              str(PLAY_SEED), str(prep)], env)
     if story:
         res["play_ink"] = worker(["node", str(HERE / "ink_bench.js"), "play", str(story), str(plays), str(PLAY_SEED), str(prep)], env)
 
@@ -400,6 +405,13 @@ def table(results: list[dict], inter: dict | None, markdown: bool) -> str:
                 ok = "met" if us <= 5 and (ratio is None or ratio >= 10) else "MISSED"
             row(n, label, s_ours, s_ink if pi else "n/a",
                 _speed(ratio), tgt, ok)
+        p2 = r.get("play_py2")
+        if p2:
+            for level, label in (("engine", "  second language: per choice, engine only (us)"),
+                                 ("text", "  second language: per choice, with text shown (us)")):
+                s2, us2 = mm([t / p2[level]["choices"] for t in p2[level]["times"]], 1e6)
+                _, us1 = mm([t / pp[level]["choices"] for t in pp[level]["times"]], 1e6)
+                row(n, label, s2, "", f"{us2 / us1:.2f}x the plain house", "", "")
         s_ours, pps = mm(pp["text"]["times"], pp["plays"], inv=True)
         s_ink, ipps = mm(pi["times"], pi["plays"], inv=True) if pi else ("n/a", None)
         row(n, "random playthroughs/s (with text)", s_ours, s_ink,

@@ -56,7 +56,7 @@ do = ["x = 1", { if = "x == 1", do = ["y = 10", { if = "y > 5", do = ["x = 2"] }
 """)
     s, _ = play(w, ["go"])
     assert s.values == (2, 10)
-    assert w.plain, "branches compile into the choice's closures: the short move path runs them"
+    assert not w.plain, "the analysis' plain paths read effects one by one: a world with branches is not plain"
 
 
 def test_enter_runs_at_the_start_and_on_every_entry_with_the_visit_counted(tmp_path):

@@ -75,7 +75,9 @@ class Witnesses:
         self.patterns: dict = {}  # item -> its guide (ItemPattern), made on first use
         # the per-item pattern databases (else routes._Bound summed): each costs a pass over every
         # choice, too much per item on the biggest worlds (about 0.1 s at 12,000 choices)
-        self.use_patterns = sum(len(r.choices) for r in world.rooms.values()) <= PATTERN_MAX_CHOICES
+        # the per-item tables simulate choices' own effects only: rules, `enter`, `next` and
+        # branches (a world that is not plain) would mislead them, so such worlds use routes' bound
+        self.use_patterns = world.plain and sum(len(r.choices) for r in world.rooms.values()) <= PATTERN_MAX_CHOICES
         codec = ex.codec
         self._counts = 0
         for _, sh, mask in codec.vcap:

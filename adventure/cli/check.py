@@ -59,7 +59,7 @@ def run(args) -> int:
 def _run(args) -> int:
     from ..core.errors import WorldError
     from ..world.loader import load_world
-    from ..analysis.stats import summary
+    from ..analysis.stats import state_words, summary
 
     if args.max_states < 1:
         print("adventure check: --max-states must be at least 1", file=sys.stderr)
@@ -81,7 +81,7 @@ def _run(args) -> int:
             print(json.dumps({"ok": True, "errors": [], "summary": s}, indent=1))
         else:
             print(f"{world.title}: {s['rooms']} rooms, {s['choices']} choices, {s['endings']} endings, "
-                  f"{s['flags']} flags, {s['counters']} counters, {s['words']:,} words. It loads.")
+                  f"{state_words(s)}, {s['words']:,} words. It loads.")
         return 0
 
     from ..analysis.verdicts import analyse, analysis_findings
@@ -110,7 +110,7 @@ def _run(args) -> int:
                           "verdicts": [v.to_json() for v in an.verdicts.values()]}, indent=1))
         return 1 if errors else 0
     print(f"{world.title}: {s['rooms']} rooms, {s['choices']} choices, {s['endings']} endings, "
-          f"{s['flags']} flags, {s['counters']} counters, {s['words']:,} words.")
+          f"{state_words(s)}, {s['words']:,} words.")
     dice = "" if args.seed is None else f" (dice as in games started with --seed {args.seed})"
     print(f"Exploration{dice}: {_proved(ex, an)}; {reached} of {s['endings']} endings reached"
           f" ({ex.seconds:.1f} s).")

@@ -306,11 +306,13 @@ class World(Record):
         self.blocks = {} if blocks is None else blocks  # block name -> (file, line)
         # the endings `end = true` can pick: all but the by-name ones
         self.resolvable = tuple(e for e in endings if not e.by_name)
-        # no construct of the second language (rules, enter, next, call/back, varying text, enums): moves
+        # no construct of the second language (rules, enter, next, call/back, conditional steps,
+        # varying text, enums): moves
         # take the engine's short path, as before those existed
         self.plain = not rules and not seen and not any(v.values for v in vars) and all(
             not r.enter for r in rooms.values()) and all(
-            not (c.next or c.call or c.back) for r in rooms.values() for c in r.choices)
+            not (c.next or c.call or c.back or _branches(c.effects))
+            for r in rooms.values() for c in r.choices)
         self.id = id
         self.ifid = ifid  # the Treaty of Babel's story id, for archives and the web page's metadata
         self.blurb = blurb
@@ -362,6 +364,13 @@ class World(Record):
     @property
     def defaults(self) -> tuple:
         return self._defaults
+
+
+def _branches(effects) -> bool:
+    for e in effects:
+        if e.__class__.__name__ == "Branch":  # steps.Branch (model does not import steps at load)
+            return True
+    return False
 
 
 class State(Record):

@@ -340,8 +340,11 @@ class Session:
         s = self.game.state
         out = []
         why = reason(s, o.choice)
-        if why:
+        if why:  # the author's words first; the condition only as a pointer
             out.append(("info", f"{name}: {clean(why)}"))
+            if o.choice.cond is not None:
+                out.append(("info", f"(its condition: {o.choice.cond_source})"))
+            return out
         if o.choice.cond is not None:
             parts = explain(o.choice.cond, o.choice.cond_source, s)
             if parts:
