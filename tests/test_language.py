@@ -3,6 +3,8 @@ conditional steps, enter, rules, next, call/back, why, enums, by-name endings, p
 text variation, and the load errors that recognise Ink and ChoiceScript."""
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from adventure import ChoiceError, WorldError, load_world
 from adventure.core.engine import (Changed, EndingReached, Reply, RoomEntered, RuleFired, label, options,
@@ -501,3 +503,13 @@ def test_plain_worlds_keep_the_short_path_and_their_state_hashes(tutorial):
     assert tutorial.plain or not tutorial.rules
     s = start(tutorial).state
     assert "stack" not in s.to_json() and "seen" not in s.to_json()
+
+
+@settings(max_examples=400)
+@given(st.text(alphabet=" \t\na.\u00a0\u2003", max_size=16))
+def test_tidy_in_two_passes_is_the_one_pattern(text):
+    """`_tidy` (two cheap passes) gives what the one pattern the web runtime mirrors gives."""
+    from adventure.core.text import _SPACES, _tidy
+
+    want = _SPACES.sub(lambda m: " " if m.end() < len(text) and text[m.end()] not in "\n" else "", text)
+    assert _tidy(text) == want
