@@ -253,3 +253,58 @@ def test_check_reports_them(tmp_path, capsys):
 @pytest.mark.parametrize("name", ["allhands", "recursive", "tutorial"])
 def test_the_shipped_worlds_have_none(name):
     assert lint_findings(load_world(WORLDS / name)) == []
+
+
+def test_timeloop_has_none():
+    from conftest import ROOT
+
+    assert lint_findings(load_world(ROOT / "tests" / "worlds" / "timeloop")) == []
+
+
+# ---------------------------------------------------------------- held to the exhaustive exploration
+
+
+from hypothesis import HealthCheck, event, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+from adventure.analysis.explore import explore  # noqa: E402
+from strategies import worlds, write  # noqa: E402
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow,
+                                                                 HealthCheck.function_scoped_fixture])
+@given(files=worlds(), data=st.data())
+def test_a_dead_branch_is_dead_in_every_state_explored(tmp_path, files, data):
+    """Each room's text gets `{if C: A|B}` and a text_if with `if = C`, C one of the world's own
+    conditions: where lint calls the `{if}` constant, the finished exploration never sees C take
+    the other value on entering the room."""
+    import re
+
+    conds = sorted({m for t in files.values() for m in re.findall(r'^(?:if|when) = "([^"]*)"', t, re.M)})
+    if not conds:
+        return
+    out = dict(files)
+    picked = {}
+    for rel, text in files.items():
+        if not rel.startswith("rooms/"):
+            continue
+        r = rel[len("rooms/"):-len(".toml")]
+        c = picked[r] = data.draw(st.sampled_from(conds))
+        text = text.replace(f'text = "You are in {r}."', f'text = "You are in {r}. {{if {c}: Yes.|No.}}"', 1)
+        out[rel] = text + f'\n[[{r}.text_if]]\nif = "{c}"\ntext = "Probe."\n'
+    root = write(tmp_path / "w", out)
+    world = load_world(root)
+    ex = explore(world, max_states=20_000)
+    if not ex.complete:
+        return
+    for f in lint_findings(world):
+        if f.code != "text-contradicts-state" or not f.key.endswith(".text") or "text_if" in f.key:
+            continue
+        r = f.key.split(".")[0]
+        event("a constant {if} checked")
+        i = len(world.rooms[r].text_if) - 1
+        t, n = ex.conds.get(("text", r, i), [0, 0])
+        if "never holds" in f.message:
+            assert t == 0, (f, t, n)
+        else:
+            assert n == 0, (f, t, n)
