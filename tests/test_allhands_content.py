@@ -146,7 +146,7 @@ def test_the_pull_request_diff_is_not_claimed_seen_before_the_review(world):
 
 def test_dorian_does_not_scroll_past_a_question_already_asked(world):
     p = Play(world, ["join-app"] + ["listen"] * 7 + ["ask", "chat"])
-    assert "he scrolled past it again" not in p.last and "THEY ASKED IT" in p.last
+    assert "he scrolled past it again" not in p.last and "oh my god they asked it" in p.last
     p.move("back")
     assert "scrolls past it twice" not in p.all.split("You unmute.")[-1]
     assert "small grey tick" in p.last
@@ -213,8 +213,10 @@ def test_a_long_detour_on_item_two_says_the_call_has_overrun(world):
 # ---------------------------------------------------------------- 3. returning to the call
 
 
-SECTIONS = ["THE OPENING", "CAPABILITIES", "SAFETY", "PRODUCT", "OPERATIONS", "RESEARCH", "PEOPLE",
-            "QUESTIONS", "ONE MORE THING"]
+SECTIONS = ["Item one of nine: the opening.", "Item two of nine: capabilities.", "Item three of nine: safety.",
+            "Item four of nine: product.", "Item five of nine: operations.", "Item six of nine: research.",
+            "Item seven of nine: people.", "Item eight of nine: questions.", "Item nine of nine: one more thing."]
+SAFETY = SECTIONS[2]
 
 
 @pytest.mark.parametrize("agenda", range(1, 10))
@@ -230,12 +232,12 @@ def test_coming_back_to_the_call_is_one_line_not_the_speech_again(world, agenda)
 
 def test_the_cat_does_not_replay_the_safety_segment(world):
     p = Play(world, ["join-link", "listen", "listen", "let-cat", "chat", "back"])
-    assert p.all.count("SAFETY") == 1
+    assert p.all.count(SAFETY) == 1
     assert p.game.state.room == "allhands"
 
 
 def test_a_new_speaker_after_a_return_gets_the_full_introduction(world):
     p = Play(world, ["join-app", "listen", "dm", "back-call", "listen"])
-    assert "SAFETY" in p.last and "Back in the call" not in p.last
+    assert SAFETY in p.last and "Back in the call" not in p.last
     p = Play(world, ["join-app", "listen", "ide", "reproduce", "rejoin"])  # a crash skips ahead a speaker
-    assert p.value("agenda") == 3 and "SAFETY" in p.last and "Back in the call" not in p.last
+    assert p.value("agenda") == 3 and SAFETY in p.last and "Back in the call" not in p.last

@@ -178,3 +178,56 @@ def test_a_played_world_is_freed_without_the_cycle_collector():
     finally:
         if enabled:
             gc.enable()
+
+
+def test_inline_conditions_in_replies_and_endings_read_the_state_in_a_plain_world(tmp_path):
+    """The short path of a plain world renders a reply's and an ending's `{if}` on the state the
+    move made (it used to render them without one: the else branch every time)."""
+    from conftest import write_world
+
+    root = write_world(tmp_path, """
+[world]
+id = "t"
+title = "T"
+start = "a"
+
+[state]
+lit = false
+
+[[ending]]
+id = "done"
+title = "Done"
+text = "Done. {if lit: Lit.|Dark.}"
+""", {"a": """
+[a]
+title = "A"
+text = "A."
+
+[[a.choice]]
+id = "light"
+say = "Light"
+do = "lit = true"
+reply = "You light it. {if lit: Now lit.|Still dark.}"
+
+[[a.choice]]
+id = "look"
+say = "Look"
+reply = "{if lit: Bright.|Gloomy.}"
+
+[[a.choice]]
+id = "stop"
+say = "Stop."
+end = true
+"""})
+    world = load_world(root)
+    assert world.plain
+    out = replay(world, ["light", "look", "stop"])
+    texts = [e.text for e in out.events if isinstance(e, (Reply, EndingReached))]
+    assert texts == ["You light it. Now lit.", "Bright.", "Done. Lit."]
+    s = start(world).state
+    o1 = step(world, s, "light")
+    assert [e.text for e in o1.events if isinstance(e, Reply)] == ["You light it. Now lit."]
+    o2 = step(world, o1.state, "look")
+    assert [e.text for e in o2.events if isinstance(e, Reply)] == ["Bright."]
+    o3 = step(world, o2.state, "stop")
+    assert [e.text for e in o3.events if isinstance(e, EndingReached)] == ["Done. Lit."]

@@ -179,6 +179,7 @@ class _Mover:
                 if fire is None:
                     continue
                 self.ab.fires.add(rule.id)
+                self.ab.fire_boxes[rule.id] = join(self.ab.fire_boxes.get(rule.id), fire)
                 fb = self.steps(fire, rule.steps)
                 if fb is None:
                     continue
@@ -200,6 +201,7 @@ def _fixpoint(ab) -> None:
     mv = _Mover(ab)
     ab.named = {}
     ab.fires = set()  # the rules that may fire after some move
+    ab.fire_boxes = {}  # rule id -> the join of the boxes where it may fire (before its steps)
     ab.resolve_box = None
     ab.ended = None
     ab.present = {}

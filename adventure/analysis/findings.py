@@ -25,6 +25,9 @@ Codes:
   shadowed-ending     error    an ending whose `when` holds when `end = true` resolves, but an
                                earlier ending always matches first (reported for
                                unreachable-ending, naming the earlier one)
+
+lint.py adds ending-ignores-choice and text-contradicts-state (what the endings and the text say,
+against the abstract interpretation), and accessibility.py all-caps, duplicate-label, ascii-art.
 """
 
 from __future__ import annotations

@@ -93,6 +93,9 @@ def _run(args) -> int:
     from ..analysis.accessibility import accessibility_findings
 
     found += accessibility_findings(world)  # warnings: text that reads badly aloud or in braille
+    from ..analysis.lint import lint_findings
+
+    found += lint_findings(world, an.abstract)  # warnings: endings that forget the last act, dead {if}s
     errors = sum(1 for f in found if f.severity == "error")
     warnings = len(found) - errors
     counts = an.counts()

@@ -279,8 +279,8 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
             f(new)
         values = new.values = new.v = tuple(v)
         new.turn += 1
-        if c.reply is not None:
-            events.append(Reply(c.reply.render(values)))
+        if c.reply is not None:  # its `{if}`s read the state the effects made (as in _move)
+            events.append(Reply(c.reply.render(values, new)))
         vars_ = world.vars
         for i in c.writes:  # only the slots the effects write can differ
             if values[i] != old[i]:
@@ -290,7 +290,7 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
         values = old
         new = State(go, values, visits, used, state.turn + 1, state.rng, None)
         if c.reply is not None:
-            events.append(Reply(c.reply.render(values)))
+            events.append(Reply(c.reply.render(values, new)))
     # the Room object goes with the State: the next options() and step() need no look-up
     new._world = world
     new._room = room if target is None else target
@@ -305,7 +305,7 @@ def step(world: World, state: State, choice_id: str) -> Outcome:
         ending = resolve_ending(world, new) if c.end is True else c.end
         new.ending = ending
         e = world.ending(ending)
-        events.append(EndingReached(e.id, e.title, e.text.render(values)))
+        events.append(EndingReached(e.id, e.title, e.text.render(values, new)))
     elif target is not None:
         text = target.text_const
         if text is None or target.text_if:
