@@ -1,7 +1,6 @@
 """The worlds written in the second language (issue #16) as tests: their walkthroughs pass, and
 the heist shares its choices through blocks instead of copying them."""
 
-
 import pytest
 import tomli
 
@@ -10,12 +9,11 @@ from conftest import FIXTURES
 from adventure import load_world
 from adventure.world.walkthrough import load_walkthrough, run_walkthrough
 
-HERE = FIXTURES
 LANGUAGE_WORLDS = ("timeloop", "caper")
 
 
 def _walkthroughs(name):
-    return sorted((HERE / name / "tests").glob("*.toml"))
+    return sorted((FIXTURES / name / "tests").glob("*.toml"))
 
 
 @pytest.mark.parametrize("path", [p for name in LANGUAGE_WORLDS for p in _walkthroughs(name)],
@@ -26,7 +24,7 @@ def test_walkthroughs_pass(path):
 
 
 def test_every_ending_of_the_caper_has_a_walkthrough():
-    world = load_world(HERE / "caper")
+    world = load_world(FIXTURES / "caper")
     reached = {tomli.loads(p.read_text()).get("expect", {}).get("ending") for p in _walkthroughs("caper")}
     assert {e.id for e in world.endings} <= reached
 
@@ -38,7 +36,7 @@ def _choice_key(c):
 
 
 def test_the_caper_shares_choices_through_blocks_not_copies():
-    folder = HERE / "caper"
+    folder = FIXTURES / "caper"
     world = load_world(folder)
     assert 8 <= len(world.rooms) <= 12
     tables = {}
@@ -61,7 +59,7 @@ def test_the_caper_shares_choices_through_blocks_not_copies():
 
 
 def test_the_caper_uses_the_constructs_it_was_written_for():
-    world = load_world(HERE / "caper")
+    world = load_world(FIXTURES / "caper")
     disguise = world.var("disguise")
     assert disguise.type == "enum" and disguise.values == ("street_clothes", "guard", "cleaner")
     assert [r.id for r in world.rules] == ["footsteps", "alarm", "dawn"]
