@@ -405,7 +405,7 @@ def test_new_world_checks_clean_and_its_walkthroughs_pass(tmp_path, capsys):
     assert "No problems found." in capsys.readouterr().out
     assert main(["test", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "2 passed, 0 failed" in out
+    assert "3 passed, 0 failed" in out
     # every TOML file points editors at the schema written beside it
     for f in path.rglob("*.toml"):
         first = f.read_text().splitlines()[0]
