@@ -114,3 +114,54 @@ def test_completions_and_definitions_from_the_index(world):
     assert resolve(ix, cursor_context('if = "visits.stairs > 1"', 15)).name == "stairs"
     assert resolve(ix, cursor_context('end = "dark"', 9)).kind == "ending"
     assert resolve(ix, cursor_context('go = "nowhere"', 9)) is None
+
+
+@pytest.mark.parametrize("line, col, kind, prefix, owner", [
+    ('call = "note', 12, "room", "note", ""),
+    ('next = [{ if = "bell > 7", end = "lo" }, { go = "sq" }]', 36, "ending", "lo", ""),
+    ('next = [{ if = "bell > 7", end = "lo" }, { go = "sq" }]', 51, "room", "sq", ""),
+    ('use = ["street", "le', 20, "block", "le", ""),
+    ('use = ["street", "le', 11, "block", "str", ""),
+    ('if = "mood == un', 16, "value", "un", "mood"),
+    ('if = "mood != calm and bell > 2"', 16, "value", "ca", "mood"),
+    ('do = ["mood = cer', 17, "value", "cer", "mood"),
+    ('enter = [{ if = "day > 1", do = ["mood = un', 43, "value", "un", "mood"),
+    ('text = "{if mood == un', 22, "value", "un", "mood"),
+    ('text = "{if kn', 14, "name", "kn", ""),
+    ('do = ["bell += 1"]', 10, "name", "bel", ""),
+])
+def test_what_the_cursor_is_on_in_the_second_language(line, col, kind, prefix, owner):
+    ctx = cursor_context(line, col)
+    assert (ctx.kind, ctx.prefix, ctx.owner) == (kind, prefix, owner)
+
+
+def test_blocks_enums_and_their_values_complete_resolve_and_hover():
+    from adventure.author.workspace import hover_text
+
+    folder = Path(__file__).parent / "worlds" / "timeloop"
+    ix = Index(folder)
+    ix.refresh({})
+    world = folder / "world.toml"
+    lines = world.read_text().splitlines()
+    # a block name in `use`
+    assert completions(ix, cursor_context('use = ["', 8)) == [("street", "block", "2 choices: square, notebook")]
+    site = resolve(ix, cursor_context('use = ["street"]', 10))
+    assert (site.file, lines[site.line - 1]) == (world, "[block.street]")
+    assert "block **street**: 2 choices" in hover_text(site)
+    # a room in `call` and in a `next` entry, an ending in a `next` entry
+    assert resolve(ix, cursor_context('call = "notebook"', 10)).name == "notebook"
+    line = 'next = [{ if = "bell > 7", end = "loop" }, { go = "square" }]'
+    assert resolve(ix, cursor_context(line, 36)).kind == "ending"
+    assert resolve(ix, cursor_context(line, 53)).name == "square"
+    # an enum's values after == and in an effect; a flag's right-hand side is an expression
+    assert [c[0] for c in completions(ix, cursor_context('if = "mood == ', 14))] == ["calm", "certain", "uneasy"]
+    assert [c[0] for c in completions(ix, cursor_context('do = ["mood = c', 15))] == ["calm", "certain"]
+    assert "knows_key" in [c[0] for c in completions(ix, cursor_context('do = ["has_key = ', 17))]
+    value = resolve(ix, cursor_context('if = "mood == uneasy"', 16))
+    assert (value.kind, value.name, lines[value.line - 1].split(" =")[0]) == ("value", "uneasy", "mood")
+    assert "**uneasy**: a value of enum mood, one of calm, uneasy, certain; default calm" in hover_text(value)
+    assert resolve(ix, cursor_context('if = "mood == nonsense"', 16)) is None
+    # hover over the enum itself, and a persistent counter
+    mood = resolve(ix, cursor_context('if = "mood == uneasy"', 8))
+    assert "**enum mood, one of calm, uneasy, certain; default calm**" in hover_text(mood)
+    assert resolve(ix, cursor_context('if = "day > 1"', 7)).detail == "counter day, default 1, from 1 to 99 (persistent)"

@@ -405,7 +405,7 @@ def test_new_world_checks_clean_and_its_walkthroughs_pass(tmp_path, capsys):
     assert "No problems found." in capsys.readouterr().out
     assert main(["test", str(path)]) == 0
     out = capsys.readouterr().out
-    assert "2 passed, 0 failed" in out
+    assert "3 passed, 0 failed" in out
     # every TOML file points editors at the schema written beside it
     for f in path.rglob("*.toml"):
         first = f.read_text().splitlines()[0]
@@ -431,7 +431,7 @@ def test_new_refuses_a_folder_with_something_in_it(tmp_path, capsys):
 
 
 def test_schema_keys_are_the_loaders_keys():
-    from adventure.world import loader, walkthrough
+    from adventure.world import loader, rooms, walkthrough
     from adventure.world.schema import WORLD_FILE_KEYS, room_schema, walkthrough_schema, world_schema
 
     w, r, wt = world_schema(), room_schema(), walkthrough_schema()
@@ -446,11 +446,24 @@ def test_schema_keys_are_the_loaders_keys():
         (defs["text_if"]["properties"], loader.TEXT_IF_KEYS),
         (wt["properties"], walkthrough.KEYS),
         (wt["properties"]["expect"]["properties"], walkthrough.EXPECT_KEYS),
+        (w["definitions"]["rule"]["properties"], loader.RULE_KEYS),
+        (w["definitions"]["block"]["properties"], loader.BLOCK_KEYS),
+        (defs["next"]["properties"], rooms.NEXT_KEYS),
+        (_step_table(defs)["properties"], rooms.STEP_KEYS),
     ]
     for props, keys in pairs:
         assert set(props) == set(keys)
-    for obj in (w, w["properties"]["world"], w["definitions"]["ending"], defs["room"], defs["choice"], wt):
+    # a block's choices are a room's choices, in both schemas
+    assert w["definitions"]["choice"] == defs["choice"] and w["definitions"]["step"] == defs["step"]
+    for obj in (w, w["properties"]["world"], w["definitions"]["ending"], defs["room"], defs["choice"], wt,
+                w["definitions"]["rule"], w["definitions"]["block"], defs["next"], _step_table(defs)):
         assert obj["additionalProperties"] is False
+
+
+def _step_table(defs):
+    """The table form of a step (the other form is an effect string)."""
+    (table,) = [s for s in defs["step"]["anyOf"] if s.get("type") == "object"]
+    return table
 
 
 def test_schema_describes_every_key():
@@ -482,7 +495,22 @@ ifid = "0F3C2A5E-1111-4A2B-9C3D-123456789ABC"
 blurb = "b"
 [state]
 f = false
-n = { default = 0, min = 0, max = 3, hidden = false }
+k = { one_of = ["x", "y"], default = "y" }
+[state.n]
+default = 0
+min = 0
+max = 3
+hidden = false
+persist = true
+clamp = true
+[state.m]
+one_of = ["x", "y"]
+hidden = true
+[[ending]]
+id = "e0"
+title = "E0"
+text = "zero"
+by_name = true
 [[ending]]
 id = "e1"
 title = "E1"
@@ -495,11 +523,29 @@ text = "one"
 id = "e2"
 title = "E2"
 text = "two"
+[[rule]]
+id = "r1"
+when = "f"
+do = ["n += 1"]
+text = "t"
+go = "r"
+once = true
+[[rule]]
+id = "r2"
+when = "n > 2 and m == y"
+end = "e0"
+[block.b]
+[[block.b.choice]]
+id = "z"
+say = "Z"
+back = true
 '''
 MINIMAL_ROOM = '''[r]
 title = "R"
 text = "r"
 split = true
+enter = ["n += 1"]
+use = ["b"]
 [[r.text_if]]
 if = "f"
 text = "t"
@@ -516,11 +562,35 @@ go = "r"
 id = "b"
 say = "B"
 end = true
+[[r.choice]]
+id = "c"
+say = "C"
+if = "f"
+why = "because"
+call = "r"
+[[r.choice.do]]
+if = "f"
+do = ["n += 1"]
+else = ["n -= 1"]
+[[r.choice]]
+id = "d"
+say = "D"
+back = true
+[[r.choice]]
+id = "e"
+say = "E"
+[[r.choice.next]]
+if = "f"
+end = "e0"
+[[r.choice.next]]
+go = "r"
 '''
 
 
 def _without(text, header, key):
-    """Remove `key = ...` from the first table headed `header` that has it."""
+    """Remove `key = ...` from the first table headed `header` that has it; a key written as
+    tables of its own (`[[r.choice.next]]` under `[[r.choice]]`, `[[block.b.choice]]` under
+    `[block.b]`) goes with those tables."""
     lines = text.splitlines()
     inside = False
     for i, line in enumerate(lines):
@@ -528,30 +598,77 @@ def _without(text, header, key):
             inside = line == header
         elif inside and line.split("=")[0].strip() == key:
             return "\n".join(lines[:i] + lines[i + 1:]) + "\n"
+    sub = header.strip("[]") + "." + key
+    kept, dropping, found = [], False, False
+    for line in lines:
+        if line.startswith("["):
+            name = line.strip("[]")
+            dropping = name == sub or name.startswith(sub + ".")
+            found = found or dropping
+        if not dropping:
+            kept.append(line)
+    if found:
+        return "\n".join(kept) + "\n"
     raise AssertionError(f"{key} not in {header}")
+
+
+def _needed(schema, present, key):
+    """Whether `schema` rejects its table without `key` when it has the keys `present`: `key` is
+    required, or it is the only way left to satisfy an anyOf/oneOf of required keys."""
+    if key in schema.get("required", ()):
+        return True
+    rest = set(present) - {key}
+    alts = schema.get("anyOf") or schema.get("oneOf")
+    return bool(alts) and not any(set(a["required"]) <= rest for a in alts)
+
+
+def _keys_of(text, header, key):
+    """The keys of the first table headed `header` that has `key` (the table _without takes it
+    from), with those written as sub-tables."""
+    import tomli
+
+    tables = [tomli.loads(text)]
+    for part in header.strip("[]").split("."):
+        found = []
+        for t in tables:
+            v = t.get(part)
+            found.extend(v if isinstance(v, list) else [] if v is None else [v])
+        tables = found
+    return next(set(t) for t in tables if key in t)
 
 
 def test_schema_required_keys_are_what_the_loader_requires(tmp_path):
     """Remove each key from a world that uses every key: it still loads exactly when the schema
     says the key is optional."""
-    from adventure.world import loader
+    from adventure.world import loader, rooms
     from adventure.world.schema import room_schema, world_schema
 
     w, r = world_schema(), room_schema()
-    defs = r["definitions"]
+    defs, wdefs = r["definitions"], w["definitions"]
+    load_world(write_world(tmp_path / "whole", MINIMAL_WORLD, {"r": MINIMAL_ROOM}))
     cases = [
-        ("world", "[world]", loader.WORLD_KEYS, w["properties"]["world"]["required"]),
-        ("world", "[[ending]]", [k for k in loader.ENDING_KEYS if k != "when"], w["definitions"]["ending"]["required"]),
-        ("room", "[r]", [k for k in loader.ROOM_KEYS if k not in ("text_if", "choice")], defs["room"]["required"]),
-        ("room", "[[r.text_if]]", loader.TEXT_IF_KEYS, defs["text_if"]["required"]),
-        ("room", "[[r.choice]]", loader.CHOICE_KEYS, defs["choice"]["required"]),
+        ("world", "[world]", loader.WORLD_KEYS, w["properties"]["world"]),
+        # `when` and `by_name`: which endings may lack them depends on the others (the last
+        # automatic ending has no `when`; turning a by-name ending automatic puts two without one)
+        ("world", "[[ending]]", [k for k in loader.ENDING_KEYS if k not in ("when", "by_name")], wdefs["ending"]),
+        ("world", "[state.n]", [k for k in loader.BOUND_KEYS if k != "one_of"], wdefs["declaration"]),
+        ("world", "[state.m]", ["one_of", "hidden"], wdefs["declaration"]),
+        ("world", "[[rule]]", loader.RULE_KEYS, wdefs["rule"]),
+        ("world", "[block.b]", loader.BLOCK_KEYS, wdefs["block"]),
+        ("room", "[r]", [k for k in loader.ROOM_KEYS if k not in ("text_if", "choice")], defs["room"]),
+        ("room", "[[r.text_if]]", loader.TEXT_IF_KEYS, defs["text_if"]),
+        ("room", "[[r.choice]]", loader.CHOICE_KEYS, defs["choice"]),
+        # `if`: only the last entry may lack one
+        ("room", "[[r.choice.next]]", [k for k in rooms.NEXT_KEYS if k != "if"], defs["next"]),
+        ("room", "[[r.choice.do]]", rooms.STEP_KEYS, _step_table(defs)),
     ]
     n = 0
-    for which, header, keys, required in cases:
+    for which, header, keys, schema in cases:
         for key in keys:
             d = tmp_path / f"{n}"
             n += 1
             wt, rt = MINIMAL_WORLD, MINIMAL_ROOM
+            present = _keys_of(wt if which == "world" else rt, header, key)
             if which == "world":
                 wt = _without(wt, header, key)
             else:
@@ -562,7 +679,7 @@ def test_schema_required_keys_are_what_the_loader_requires(tmp_path):
                 loads = True
             except WorldError:
                 loads = False
-            assert loads == (key not in required), (header, key)
+            assert loads == (not _needed(schema, present, key)), (header, key)
     # the array tables: a room needs choices, and may have no text_if
     assert "choice" in defs["room"]["required"] and "text_if" not in defs["room"]["required"]
 

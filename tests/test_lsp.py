@@ -237,3 +237,35 @@ def test_only_the_lsp_command_imports_pygls():
             "print(any(m.split('.')[0] in ('pygls', 'lsprotocol') for m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True).stdout
     assert out.split()[-1] == "False"
+
+
+def test_blocks_calls_and_enum_values(tmp_path):
+    """The second language: block names in `use`, rooms in `call`, enum values after `==`."""
+    folder = tmp_path / "timeloop"
+    shutil.copytree(Path(__file__).parent / "worlds" / "timeloop", folder)
+    c = Client()
+    c.request("initialize", {"processId": None, "rootUri": folder.as_uri(), "capabilities": {}})
+    c.notify("initialized", {})
+    try:
+        town = folder / "rooms" / "town.toml"
+        typing = town.read_text() + '\n[cellar]\ntitle = "C"\ntext = "c"\nuse = ["st'
+        uri = open_doc(c, town, typing)
+        end = {"line": typing.count("\n"), "character": len('use = ["st')}
+        items = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": end})["items"]
+        assert [(i["label"], i["detail"]) for i in items] == [("street", "2 choices: square, notebook")]
+        pos = position_of(typing, 'use = ["street"]', len('use = ["s'))
+        (loc,) = _locations(c.request("textDocument/definition", {"textDocument": {"uri": uri}, "position": pos}))
+        lines = (folder / "world.toml").read_text().splitlines()
+        assert loc["uri"] == (folder / "world.toml").as_uri() and lines[loc["range"]["start"]["line"]] == "[block.street]"
+        # an enum's values complete after ==, and hover says which enum
+        typing += '"]\n[[cellar.choice]]\nid = "x"\nsay = "X"\nif = "mood == '
+        c.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
+                                           "contentChanges": [{"text": typing}]})
+        end = {"line": typing.count("\n"), "character": len('if = "mood == ')}
+        items = c.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": end})["items"]
+        assert [i["label"] for i in items] == ["calm", "certain", "uneasy"]
+        pos = position_of(typing, "\"mood == uneasy\", do", len("\"mood == un"))
+        hover = c.request("textDocument/hover", {"textDocument": {"uri": uri}, "position": pos})
+        assert "a value of enum mood, one of calm, uneasy, certain" in hover["contents"]["value"]
+    finally:
+        assert c.close() == 0

@@ -6,11 +6,15 @@
   A check starts `delay` seconds after the last change, so a burst of typing costs one; the
   exploration behind the findings has a budget (`--max-states`, `--max-seconds`), beyond which
   it claims nothing unreachable, as `check` does.
-- Go to definition: from `go = "room"`, `start = "room"` and `visits.room` to the room's table,
-  from `end = "ending"` to its `[[ending]]`, from a flag or counter in a condition, an effect or
-  a `{name}` in a text to its line in `[state]`.
-- Completion of room ids, ending ids, and flag and counter names (and `visits.<room>`, `turn`).
-- Hover: a flag's or counter's declaration; a room's or an ending's title.
+- Go to definition: from `go = "room"`, `call = "room"`, `start = "room"` (also in `next`
+  entries) and `visits.room` to the room's table, from `end = "ending"` to its `[[ending]]`, from
+  a name in `use = [...]` to its `[block.NAME]`, from a flag, counter or enum in a condition, an
+  effect or a `{name}` in a text, and from an enum's value (`mood == calm`), to its line in
+  `[state]`.
+- Completion of room ids, ending ids, block names, flag, counter and enum names (and
+  `visits.<room>`, `turn`), and an enum's values after `==`, `!=` or an effect's `=`.
+- Hover: a flag's, counter's or enum's declaration; an enum value's enum; a room's or an
+  ending's title; a block's choices.
 
 A world file is any world.toml, or a .toml under a rooms/ folder beside one.
 """
@@ -34,6 +38,8 @@ _KINDS = {
     "state": types.CompletionItemKind.Variable,
     "visits": types.CompletionItemKind.Property,
     "word": types.CompletionItemKind.Keyword,
+    "block": types.CompletionItemKind.Class,
+    "value": types.CompletionItemKind.EnumMember,
 }
 _SEVERITY = {"error": types.DiagnosticSeverity.Error, "warning": types.DiagnosticSeverity.Warning}
 
@@ -209,7 +215,7 @@ def make_server(**options) -> AdventureLanguageServer:
         return ls.location(site) if site is not None else None
 
     @server.feature(types.TEXT_DOCUMENT_COMPLETION,
-                    types.CompletionOptions(trigger_characters=['"', ".", "{", " "]))
+                    types.CompletionOptions(trigger_characters=['"', ".", "{", " ", "="]))
     def completion(ls: AdventureLanguageServer, params: types.CompletionParams):
         w, ctx = ls.context(params.text_document.uri, params.position)
         if w is None or ctx is None:

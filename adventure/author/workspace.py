@@ -1,6 +1,7 @@
 """What the language server knows about a world, without any editor protocol: diagnostics (the
 loader's problems and `check`'s findings, word for word), and an index of the world's rooms,
-endings and flags and counters for definitions, completion and hover.
+endings, blocks and declared values (flags, counters, enums and their names) for definitions,
+completion and hover.
 
 Diagnostics come from the real loader and the real `check`, run on the editor's buffers: the
 world folder is mirrored into a temporary folder (world.toml and rooms/, each file rewritten only
@@ -32,10 +33,18 @@ DEFAULT_MAX_SECONDS = 2.0
 NAME = r"[a-z_][a-z0-9_]*"
 _IDENT = re.compile(r"[A-Za-z_][A-Za-z0-9_]*(?:\.[A-Za-z_][A-Za-z0-9_]*)?")
 _ID_CHARS = re.compile(r"[A-Za-z0-9_.-]*")
-# `go = "x"`, `start = "x"`, `end = "x"` (also inside an inline table): the key, then a string
-_REF = re.compile(r"""(?:^|[\s{,])(go|start|end)\s*=\s*"([^"]*)"?""")
+# `go = "x"`, `start = "x"`, `call = "x"`, `end = "x"` (also inside an inline table, as in a
+# `next` entry): the key, then a string
+_REF = re.compile(r"""(?:^|[\s{,])(go|start|call|end)\s*=\s*"([^"]*)"?""")
+# `use = ["a", "b"]`: the strings after it name blocks
+_USE = re.compile(r"""(?:^|[\s{,])use\s*=\s*\[""")
+_STRING = re.compile(r'"([^"]*)"?')
+# an enum's value: `name == val`, `name != val` in a condition, `name = val` in an effect
+_VALUE_AFTER = re.compile(r"([a-z_][a-z0-9_]*)\s*(?:==|!=|=)\s*$")
 # keys whose strings are expressions
-_EXPR_KEY = re.compile(r"""^\s*(?:if|when|do)\s*=|[{,]\s*(?:if|when|do)\s*=""")
+_EXPR_KEY = re.compile(r"""^\s*(?:if|when|do|enter|else)\s*=|[{,]\s*(?:if|when|do|else)\s*=""")
+# the condition of a `{if COND: ...}` in a text, up to the cursor
+_TEXT_IF = re.compile(r"\{if\s[^{}:|]*$")
 WORDS = ("and", "or", "not", "true", "false", "turn", "visits", "min", "max", "abs", "random")
 
 
@@ -47,7 +56,8 @@ class Diagnostic(Record):
 
 
 class Site(Record):
-    """Where a room, an ending or a state variable is defined, and what to say about it."""
+    """Where a room, an ending, a block, a state variable or an enum's value is defined, and what
+    to say about it. A value's site is its enum's declaration."""
 
     __slots__ = _fields = ("name", "kind", "file", "line", "detail", "source")
     _defaults = {"detail": "", "source": ""}
@@ -214,7 +224,7 @@ class Index:
         def source(line):
             return src[line - 1].strip() if line and 0 < line <= len(src) else ""
 
-        out: dict[str, dict[str, Site]] = {"room": {}, "ending": {}, "state": {}}
+        out: dict[str, dict[str, Site]] = {"room": {}, "ending": {}, "state": {}, "block": {}, "value": {}}
         if path.name == "world.toml" and path.parent == self.root:
             for i, e in enumerate(data.get("ending") or []):
                 if isinstance(e, dict) and isinstance(e.get("id"), str):
@@ -224,6 +234,18 @@ class Index:
             for name, v in (state.items() if isinstance(state, dict) else ()):
                 line = lines.get(("state", name), 1)
                 out["state"][name] = Site(name, "state", path, line, _describe_var(name, v), source(line))
+                names = v.get("one_of") if isinstance(v, dict) else None
+                for value in (names if isinstance(names, list) else ()):
+                    if isinstance(value, str):
+                        out["value"][f"{name}:{value}"] = Site(value, "value", path, line,
+                                                               f"a value of {_describe_var(name, v)}", source(line))
+            blocks = data.get("block")
+            for name, b in (blocks.items() if isinstance(blocks, dict) else ()):
+                line = lines.get(("block", name), 1)
+                ids = [c.get("id") for c in (b.get("choice") or []) if isinstance(c, dict)] if isinstance(b, dict) else []
+                ids = [str(i) for i in ids if i is not None]
+                detail = f"{len(ids)} choice{'s' if len(ids) != 1 else ''}" + (f": {', '.join(ids)}" if ids else "")
+                out["block"][name] = Site(name, "block", path, line, detail, source(line))
         else:
             for rid, room in data.items():
                 if isinstance(room, dict):
@@ -240,9 +262,15 @@ class Index:
 
 
 def _describe_var(name: str, v) -> str:
+    if isinstance(v, dict) and isinstance(v.get("one_of"), list):
+        names = [str(n) for n in v["one_of"]]
+        default = v.get("default", names[0] if names else "")
+        persist = " (persistent)" if v.get("persist") else ""
+        return f"enum {name}, one of {', '.join(names)}; default {default}{persist}"
     if isinstance(v, dict):
         default, lo, hi = v.get("default"), v.get("min"), v.get("max")
         hidden = " (hidden)" if v.get("hidden") else ""
+        hidden += " (persistent)" if v.get("persist") else ""
     else:
         default, lo, hi, hidden = v, None, None, ""
     if isinstance(default, bool):
@@ -254,11 +282,13 @@ def _describe_var(name: str, v) -> str:
 
 
 class ContextAt(Record):
-    """What is at a position in a world file. kind: "room", "ending" or "name" (a state variable,
-    `visits.<room>`), or "" for nothing known; prefix: the part before the cursor; word: all of
-    it; start and end: its columns."""
+    """What is at a position in a world file. kind: "room", "ending", "block", "name" (a state
+    variable, `visits.<room>`), "value" (right of `==`, `!=` or an effect's `=`: an enum's value
+    if `owner`, the name on the left, is an enum), or "" for nothing known; prefix: the part
+    before the cursor; word: all of it; start and end: its columns."""
 
-    __slots__ = _fields = ("kind", "prefix", "word", "start", "end")
+    __slots__ = _fields = ("kind", "prefix", "word", "start", "end", "owner")
+    _defaults = {"owner": ""}
 
 
 def cursor_context(line: str, col: int) -> ContextAt:
@@ -269,6 +299,12 @@ def cursor_context(line: str, col: int) -> ContextAt:
         if start <= col <= end:
             kind = "ending" if m.group(1) == "end" else "room"
             return ContextAt(kind, line[start:col], line[start:end], start, end)
+    use = _USE.search(line)
+    if use is not None:
+        for m in _STRING.finditer(line, use.end()):
+            start, end = m.start(1), m.end(1)
+            if start <= col <= end:
+                return ContextAt("block", line[start:col], line[start:end], start, end)
     # an identifier in an expression (if, when, do) or in a {name} of a text
     left = col
     while left > 0 and (line[left - 1].isalnum() or line[left - 1] in "_."):
@@ -279,7 +315,12 @@ def cursor_context(line: str, col: int) -> ContextAt:
     before = line[:left]
     in_expr = bool(_EXPR_KEY.search(line)) and before.count('"') % 2 == 1
     in_text = before.endswith("{") and not before.endswith("{{") and not re.search(r"=\s*\{$", before.rstrip())
-    if (in_expr or in_text) and (not word or not word[0].isdigit()):
+    in_text_if = not in_expr and before.count('"') % 2 == 1 and _TEXT_IF.search(before) is not None
+    if (in_expr or in_text or in_text_if) and (not word or not word[0].isdigit()):
+        if in_expr or in_text_if:
+            v = _VALUE_AFTER.search(before)
+            if v is not None:
+                return ContextAt("value", line[left:col], word, left, end, v.group(1))
         return ContextAt("name", line[left:col], word, left, end)
     return ContextAt("", "", word, left, end)
 
@@ -290,10 +331,17 @@ def resolve(index: Index, ctx: ContextAt) -> Site | None:
         return index.sites("room").get(ctx.word)
     if ctx.kind == "ending":
         return index.sites("ending").get(ctx.word)
-    if ctx.kind == "name" or (ctx.kind == "" and ctx.word):
+    if ctx.kind == "block":
+        return index.sites("block").get(ctx.word)
+    if ctx.kind == "value":
+        site = index.sites("value").get(f"{ctx.owner}:{ctx.word}")
+        if site is not None or _is_enum(index, ctx.owner):
+            return site
+        # not an enum: the right-hand side is an ordinary expression
+    if ctx.kind in ("name", "value") or (ctx.kind == "" and ctx.word):
         if ctx.word.startswith("visits."):
             return index.sites("room").get(ctx.word[len("visits."):])
-        if ctx.kind == "name" or ctx.word in index.sites("state"):
+        if ctx.kind in ("name", "value") or ctx.word in index.sites("state"):
             return index.sites("state").get(ctx.word)
     return None
 
@@ -304,7 +352,12 @@ def completions(index: Index, ctx: ContextAt) -> list[tuple[str, str, str]]:
         items = [(name, "room", s.detail) for name, s in index.sites("room").items()]
     elif ctx.kind == "ending":
         items = [(name, "ending", s.detail) for name, s in index.sites("ending").items()]
-    elif ctx.kind == "name":
+    elif ctx.kind == "block":
+        items = [(name, "block", s.detail) for name, s in index.sites("block").items()]
+    elif ctx.kind == "value" and _is_enum(index, ctx.owner):
+        items = [(s.name, "value", s.detail) for key, s in index.sites("value").items()
+                 if key.startswith(ctx.owner + ":")]
+    elif ctx.kind in ("name", "value"):
         if ctx.prefix.startswith("visits."):
             items = [(f"visits.{name}", "visits", f"times the player entered {s.detail or name}")
                      for name, s in index.sites("room").items()]
@@ -317,11 +370,20 @@ def completions(index: Index, ctx: ContextAt) -> list[tuple[str, str, str]]:
     return sorted((i for i in items if i[0].startswith(ctx.prefix)), key=lambda i: i[0])
 
 
+def _is_enum(index: Index, name: str) -> bool:
+    site = index.sites("state").get(name)
+    return site is not None and site.detail.startswith("enum ")
+
+
 def hover_text(site: Site) -> str:
     """Markdown for a hover over a reference to `site`."""
     where = f"{site.file.name}:{site.line}" if site.kind != "room" else f"{site.file.parent.name}/{site.file.name}:{site.line}"
     if site.kind == "state":
         return f"**{site.detail}**\n\n```toml\n[state]\n{site.source}\n```\n\ndeclared at {where}"
+    if site.kind == "value":
+        return f"**{site.name}**: {site.detail}\n\n```toml\n[state]\n{site.source}\n```\n\ndeclared at {where}"
+    if site.kind == "block":
+        return f"block **{site.name}**: {site.detail}\n\ndefined at {where}"
     if site.kind == "room":
         return f"room **{site.name}**: {site.detail}\n\ndefined at {where}"
     return f"ending **{site.name}**: {site.detail}\n\ndefined at {where}"

@@ -28,8 +28,8 @@ if TYPE_CHECKING:
 
 __all__ = ["load_world", "find_world", "shipped_worlds", "MAX_FILE_BYTES", "MAX_TEXT",
            # every key the format has, read by schema.py (the room keys are read in rooms.py)
-           "WORLD_KEYS", "ENDING_KEYS", "ENDING_RESULTS", "BOUND_KEYS", "ROOM_KEYS", "TEXT_IF_KEYS", "CHOICE_KEYS", "ID", "NAME",
-           "MAX_ID", "IFID"]
+           "WORLD_KEYS", "ENDING_KEYS", "ENDING_RESULTS", "BOUND_KEYS", "RULE_KEYS", "BLOCK_KEYS", "ROOM_KEYS",
+           "TEXT_IF_KEYS", "CHOICE_KEYS", "ID", "NAME", "MAX_ID", "IFID", "MAX_ENUM"]
 
 MAX_ROOMS = 200_000
 MAX_PROBLEMS = 1000  # a load stops looking after this many

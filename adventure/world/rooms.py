@@ -16,7 +16,7 @@ from ..core.record import LazyLine
 from ..core.suggest import did_you_mean
 from ..core.text import Template, one_line
 
-__all__ = ["RoomReader", "ROOM_KEYS", "TEXT_IF_KEYS", "CHOICE_KEYS", "ID", "MAX_ID", "MAX_TEXT", "type_name", "flat"]
+__all__ = ["RoomReader", "ROOM_KEYS", "TEXT_IF_KEYS", "CHOICE_KEYS", "NEXT_KEYS", "STEP_KEYS", "ID", "MAX_ID", "MAX_TEXT", "type_name", "flat"]
 
 MAX_TEXT = 100_000
 MAX_ID = 64  # characters in an id or a name (a world's id names its saves folder)
