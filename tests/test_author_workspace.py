@@ -75,10 +75,10 @@ def test_find_root_and_world_files(world):
 def test_the_index_keeps_a_files_last_good_text(world):
     ix = Index(world)
     ix.refresh({})
-    assert set(ix.sites("room")) == {"kitchen", "stairs", "lamp_room"}
+    assert set(ix.sites("room")) == {"kitchen", "stairs", "lamp_room", "gallery", "logbook"}
     tower = world / "rooms" / "tower.toml"
     ix.update(tower, tower.read_text() + "\n[[stairs.choice]]\nid = ")  # half typed: does not parse
-    assert set(ix.sites("room")) == {"kitchen", "stairs", "lamp_room"}
+    assert set(ix.sites("room")) == {"kitchen", "stairs", "lamp_room", "gallery", "logbook"}
     ix.update(tower, '[attic]\ntitle = "Attic"\n')
     assert set(ix.sites("room")) == {"kitchen", "attic"}
     site = ix.sites("room")["attic"]
@@ -110,7 +110,7 @@ def test_completions_and_definitions_from_the_index(world):
     names = [c[0] for c in completions(ix, cursor_context('if = "', 6))]
     assert names[:5] == ["gull_fed", "kettle_on", "lamp_lit", "luck", "oil"] and "visits." in names
     assert [c[0] for c in completions(ix, cursor_context('if = "visits.', 13))] == [
-        "visits.kitchen", "visits.lamp_room", "visits.stairs"]
+        "visits.gallery", "visits.kitchen", "visits.lamp_room", "visits.logbook", "visits.stairs"]
     assert resolve(ix, cursor_context('if = "visits.stairs > 1"', 15)).name == "stairs"
     assert resolve(ix, cursor_context('end = "dark"', 9)).kind == "ending"
     assert resolve(ix, cursor_context('go = "nowhere"', 9)) is None

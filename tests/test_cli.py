@@ -78,7 +78,7 @@ def test_corrupt_autosave_continue_gives_a_message(tmp_path):
 
 def test_test_command_runs_walkthroughs():
     r = run(["test", str(WORLDS / "tutorial")])
-    assert r.returncode == 0 and "2 passed, 0 failed" in r.stdout
+    assert r.returncode == 0 and "4 passed, 0 failed" in r.stdout
 
 
 def test_python_dash_m_and_version():

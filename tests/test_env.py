@@ -39,7 +39,7 @@ def random_agent(env, episodes, seed=0):
 def test_random_agent_reaches_every_tutorial_ending_in_1000_episodes():
     env = AdventureEnv(WORLDS / "tutorial", max_steps=200)
     endings = random_agent(env, 1000)
-    assert set(endings) == {"storm-keeper", "beacon", "dark"}, endings  # none truncated either
+    assert set(endings) == {"storm-keeper", "beacon", "dark", "signalled"}, endings  # none truncated either
     assert sum(endings.values()) == 1000
 
 
@@ -106,7 +106,7 @@ env = AdventureEnv(sys.argv[1], max_steps=50)
 assert not HAVE_GYMNASIUM and isinstance(env.action_space, Discrete) and isinstance(env.observation_space, Text)
 assert [b.__name__ for b in type(env).__mro__][1:] == ["_AdventureEnv", "object"]
 obs, info = env.reset(seed=0)
-assert info["action_mask"] == [1, 1, 1, 0] and obs in env.observation_space
+assert info["action_mask"] == [1, 1, 1, 0, 0, 0] and obs in env.observation_space
 env.action_space.seed(1)
 while True:
     obs, r, te, tr, info = env.step(env.action_space.sample(mask=info["action_mask"]))
@@ -180,7 +180,7 @@ def test_terminated_on_an_ending_truncated_at_the_step_limit_and_no_step_after(t
     assert env.step("up")[2:4] == (False, False)
     obs, reward, terminated, truncated, info = env.step("down")
     assert (terminated, truncated, reward, info["ending"]) == (False, True, 0.0, None)
-    assert list(info["action_mask"]) == [0, 0, 0, 0] and env.done
+    assert list(info["action_mask"]) == [0] * 6 and env.done
     with pytest.raises(EpisodeOver):
         env.step(0)
     env = AdventureEnv(tutorial, max_steps=3)

@@ -168,7 +168,7 @@ def test_completion_definition_and_hover(client, world):
     # every room, with its title
     empty = {"line": end["line"], "character": len('go = "')}
     items = client.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": empty})["items"]
-    assert [i["label"] for i in items] == ["kitchen", "lamp_room", "stairs"]
+    assert [i["label"] for i in items] == ["gallery", "kitchen", "lamp_room", "logbook", "stairs"]
     assert {i["label"]: i.get("detail") for i in items}["lamp_room"] == "The Lamp Room"
 
     # definition of a room: its table in another file
@@ -207,7 +207,7 @@ def test_ending_ids_complete_and_lead_to_their_ending(client, world):
     uri = open_doc(client, tower, typing)
     pos = {"line": typing.count("\n"), "character": len('end = "')}
     items = client.request("textDocument/completion", {"textDocument": {"uri": uri}, "position": pos})["items"]
-    assert [i["label"] for i in items] == ["beacon", "dark", "storm-keeper"]
+    assert [i["label"] for i in items] == ["beacon", "dark", "signalled", "storm-keeper"]
     typing += 'beacon"\n'
     client.notify("textDocument/didChange", {"textDocument": {"uri": uri, "version": 2},
                                              "contentChanges": [{"text": typing}]})

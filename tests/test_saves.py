@@ -176,7 +176,7 @@ def test_list_saves_and_gallery(tmp_path, game, tutorial):
     g2 = Gallery(tmp_path, tutorial)
     assert "dark" in g2.seen
     lines = g2.lines()
-    assert "  [x] Lights Out" in lines and "  [ ] ??? (secret)" in lines and lines[-1].strip().startswith("1 of 3")
+    assert "  [x] Lights Out" in lines and "  [ ] ??? (secret)" in lines and lines[-1].strip().startswith("1 of 4")
 
 
 def test_save_dir_precedence(tmp_path, monkeypatch):

@@ -36,7 +36,7 @@ from .findings import _order
 from .semantics import DAY, entered, join_days, replay_days, split_days, world_rolls
 from .witness import Witnesses
 
-__all__ = ["Verdict", "Analysis", "analyse", "items", "item_name"]
+__all__ = ["Verdict", "Analysis", "analyse", "items", "item_name", "check"]
 
 SEED_TRIES = 200
 EXACT_FIRST = 50_000  # states the first exact exploration may use before the witness search
@@ -569,3 +569,17 @@ def analysis_findings(world: World, an: Analysis) -> list[Finding]:
             seen.add(key)
             uniq.append(f)
     return sorted(uniq, key=_order(world))
+
+
+def check(world: World, *, seed: int | None = None, max_states: int = 500_000,
+          max_seconds: float | None = 60.0) -> tuple[Analysis, list[Finding]]:
+    """What `adventure check` finds, for every front end that checks (the command, the language
+    server): the verdicts' findings, then the accessibility warnings, then the lint warnings."""
+    from .accessibility import accessibility_findings
+    from .lint import lint_findings
+
+    an = analyse(world, seed=seed, max_states=max_states, max_seconds=max_seconds)
+    found = analysis_findings(world, an)
+    found += accessibility_findings(world)  # warnings: text that reads badly aloud or in braille
+    found += lint_findings(world, an.abstract)  # warnings: endings that forget the last act, dead {if}s
+    return an, found

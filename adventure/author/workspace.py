@@ -160,15 +160,16 @@ def check(mirror: Mirror, overlays: dict[Path, str], *, explore_world: bool = Tr
         world = load_world(mirror.dir)
     except WorldError as e:
         return [Diagnostic(mirror.real(p.file), p.line, "error", _text_after_location(p)) for p in e.problems]
-    from ..analysis.findings import findings
+    if explore_world:  # as `adventure check` does, within the editor's budget
+        from ..analysis.verdicts import check as check_world
 
-    ex = None
-    if explore_world:
-        from ..analysis.explore import explore
+        found = check_world(world, max_states=max_states, max_seconds=max_seconds)[1]
+    else:  # what needs no search: the static findings
+        from ..analysis.findings import findings
 
-        ex = explore(world, max_states=max_states, max_seconds=max_seconds)
+        found = findings(world, None)
     return [Diagnostic(mirror.real(f.file), f.line, f.severity, _text_after_location(f), f.code)
-            for f in findings(world, ex)]
+            for f in found]
 
 
 class Index:

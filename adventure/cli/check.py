@@ -84,18 +84,11 @@ def _run(args) -> int:
                   f"{state_words(s)}, {s['words']:,} words. It loads.")
         return 0
 
-    from ..analysis.verdicts import analyse, analysis_findings
+    from ..analysis.verdicts import check
 
-    an = analyse(world, seed=args.seed, max_states=args.max_states,
-                 max_seconds=args.max_seconds if args.max_seconds and args.max_seconds > 0 else None)
+    an, found = check(world, seed=args.seed, max_states=args.max_states,
+                      max_seconds=args.max_seconds if args.max_seconds and args.max_seconds > 0 else None)
     ex = an.exploration
-    found = analysis_findings(world, an)
-    from ..analysis.accessibility import accessibility_findings
-
-    found += accessibility_findings(world)  # warnings: text that reads badly aloud or in braille
-    from ..analysis.lint import lint_findings
-
-    found += lint_findings(world, an.abstract)  # warnings: endings that forget the last act, dead {if}s
     errors = sum(1 for f in found if f.severity == "error")
     warnings = len(found) - errors
     counts = an.counts()

@@ -79,7 +79,10 @@ class Alternatives(Record):
             return count % n
         if k == "once":
             return count if count < n else None
-        return pick(env.rng if env is not None else 0, self.key, count, n)
+        x = env.rng if env is not None else 0
+        if x.__class__ is not int:  # the analysis forces dice with an object there: the words do not matter to it
+            x = 0
+        return pick(x, self.key, count, n)
 
     def show(self, values, env, count) -> str:
         i = self.index(env, count)

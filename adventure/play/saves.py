@@ -47,6 +47,7 @@ SLOT = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$")
 # open_saves moves it into slots/.
 AUTOSAVE = "autosave.json"
 GALLERY = "endings.json"
+MEMORY = "memory.json"  # what a world's persistent values were when its last game left them
 SLOTS = "slots"
 
 
@@ -127,7 +128,7 @@ def gallery_path(root: Path, world: World) -> Path:
 
 
 def memory_path(root: Path, world: World) -> Path:
-    return world_dir(root, world) / "memory.json"
+    return world_dir(root, world) / MEMORY
 
 
 # ---------------------------------------------------------------- writing
@@ -409,7 +410,7 @@ def _move_old_slots(folder: Path) -> list[str]:
     except OSError:
         return []
     for p in old:
-        if p.name == AUTOSAVE or (p.name == GALLERY and not _is_save(p)):
+        if p.name == AUTOSAVE or (p.name in (GALLERY, MEMORY) and not _is_save(p)):
             continue  # the engine's own files stay; an endings.json that is a save was `:save endings`
         slots = folder / SLOTS
         first = slots / p.name
@@ -455,6 +456,7 @@ class Memory:
         self.world = world
         self.path = memory_path(root, world)
         self.names = [v.name for v in world.vars if v.persist]
+        self.defaults = {v.name: v.default for v in world.vars if v.persist}
         self.values: dict = {}
         if not self.names:
             return
@@ -471,8 +473,8 @@ class Memory:
     def remember(self, values: dict) -> bool:
         """Keep these persistent values; True if they changed. Raises SaveError when the file
         cannot be written (the values still count for this session)."""
-        if not self.names or values == self.values:
-            return False
+        if not self.names or values == {**self.defaults, **self.values}:
+            return False  # nothing new to keep (no file is written for values at their defaults)
         self.values = dict(values)
         try:
             atomic_write(self.path, (json.dumps({"world": self.world.id, "values": self.values}, indent=1) + "\n").encode())
