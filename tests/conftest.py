@@ -14,6 +14,18 @@ def tutorial():
     return load_world(WORLDS / "tutorial")
 
 
+FROZEN_TUTORIAL = ROOT / "tests" / "worlds" / "frozen" / "tutorial-2025"
+
+
+@pytest.fixture(scope="session")
+def tutorial_2025():
+    """The tutorial as it was before the second language (three endings, no rules): tests that
+    pin its routes, splits and hashes play this copy, which does not change with the tutorial."""
+    from adventure import load_world
+
+    return load_world(FROZEN_TUTORIAL)
+
+
 def write_world(root: Path, world_toml: str, rooms: dict[str, str]) -> Path:
     """Write a world folder from TOML strings; returns its path."""
     (root / "rooms").mkdir(parents=True, exist_ok=True)

@@ -43,7 +43,7 @@ def test_endings_carry_score_and_result_with_defaults(scored, tutorial):
     got = {e.id: (e.score, e.result) for e in scored.endings}
     assert got == {"rich": (10, "won"), "drowned": (-5, "lost"), "home": (1, None)}
     assert {e.id: (e.score, e.result) for e in tutorial.endings} == {
-        "storm-keeper": (10, "won"), "beacon": (5, "won"), "dark": (0, "lost")}
+        "storm-keeper": (10, "won"), "beacon": (5, "won"), "dark": (0, "lost"), "signalled": (0, None)}
     lamp = load_world(FIXTURES / "valid" / "lamp")  # a world without either key
     assert all((e.score, e.result) == (0, None) for e in lamp.endings)
 

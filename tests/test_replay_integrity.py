@@ -508,16 +508,16 @@ def test_a_save_played_with_another_seed_cannot_be_loaded_into_a_run(tutorial, t
     assert v.ok and not v.practice, v.message
 
 
-def test_undo_in_the_all_category_still_verifies_as_practice(tutorial, tmp_path):
+def test_undo_in_the_all_category_still_verifies_as_practice(tutorial_2025, tmp_path):
     from test_speedrun import _secret_ok
 
-    seed = next(k for k in range(50) if _secret_ok(tutorial, k))
+    seed = next(k for k in range(50) if _secret_ok(tutorial_2025, k))
     clock = FakeClock()
-    s = SpeedrunSession(tutorial, tmp_path, seed=seed, category="all", clock=clock)
+    s = SpeedrunSession(tutorial_2025, tmp_path, seed=seed, category="all", clock=clock)
     play(s, clock, ["climb", "keep", "wait",
                     "climb", "down", ":undo", "keep", "light", "wait",
                     "gull", "climb", "keep", "light", "wait"])
-    v = verify_replay(s.last_replay, tutorial)
+    v = verify_replay(s.last_replay, tutorial_2025)
     assert v.ok and v.practice and v.endings == ("dark", "beacon", "storm-keeper"), v.message
     kinds = [d["type"] + (":" + d.get("reason", d.get("command", ""))) for d in docs_of(s.last_replay)
              if d["type"] in ("restart", "aid")]

@@ -55,9 +55,9 @@ def err(server, code, line=None, **req):
 
 def test_a_whole_game_over_the_protocol(server):
     info = ok(server, id=1, op="info")
-    assert info["world"]["id"] == "tutorial" and info["actions"] == 4 and set(info["ops"]) == set(OPS)
+    assert info["world"]["id"] == "tutorial" and info["actions"] == 6 and set(info["ops"]) == set(OPS)
     r = ok(server, id=2, op="reset", seed=3)
-    assert r["info"]["room"] == "kitchen" and r["info"]["action_mask"] == [1, 1, 1, 0]
+    assert r["info"]["room"] == "kitchen" and r["info"]["action_mask"] == [1, 1, 1, 0, 0, 0]
     assert r["observation"].startswith("The Lighthouse Keeper's Tuesday")
     r = ok(server, id="a", op="step", choice="feed-gull")
     assert r["reward"] == 0.0 and r["terminated"] is False and r["info"]["events"][0]["type"] == "reply"

@@ -32,13 +32,13 @@ def test_after_the_automatic_restart_rooms_already_read_show_only_their_titles(t
     assert any(STAIRS in t for t in texts(s.handle("climb")))
 
 
-def test_splits_and_the_replay_are_as_before(tutorial, tmp_path):
+def test_splits_and_the_replay_are_as_before(tutorial_2025, tmp_path):
     """Splits are still taken on each leg's first entry into a room (what they were before)."""
     clock = FakeClock()
-    s = SpeedrunSession(tutorial, tmp_path, seed=2, category="all", clock=clock)  # seed 2: the gull's luck holds
+    s = SpeedrunSession(tutorial_2025, tmp_path, seed=2, category="all", clock=clock)  # seed 2: the gull's luck holds
     play(s, clock, ["climb", "keep", "wait", "climb", "keep", "light", "wait", "gull", "climb", "keep", "light", "wait"])
     assert s.finished
-    v = verify_replay(s.last_replay, tutorial)
+    v = verify_replay(s.last_replay, tutorial_2025)
     assert v.ok and v.endings == ("dark", "beacon", "storm-keeper"), v.message
     _, moves, footer = read_replay(s.last_replay)
     assert [x["name"] for x in footer["splits"]] == ["stairs", "lamp_room", "ending:dark"] + [

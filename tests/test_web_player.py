@@ -254,7 +254,9 @@ def test_time_loop_over_two_days(browser, tmp_path):
 
 def test_forget_is_hidden_without_persistent_values(browser, tmp_path):
     out = tmp_path / "tutorial.html"
-    out.write_text(export_html(adventure.load_world("tutorial")), "utf-8")
+    from conftest import FROZEN_TUTORIAL
+
+    out.write_text(export_html(adventure.load_world(FROZEN_TUTORIAL)), "utf-8")  # no persist = true
     errors: list[str] = []
     ctx, page = _page(browser, out.as_uri(), errors)
     try:

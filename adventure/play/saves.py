@@ -465,10 +465,13 @@ class Memory:
             vals = doc.get("values") if isinstance(doc, dict) else None
             if isinstance(vals, dict):  # the engine checks each value against its declaration
                 self.values = {k: v for k, v in vals.items() if k in self.names and v.__class__ in (int, bool)}
-        except FileNotFoundError:
-            pass
-        except (OSError, ValueError, UnicodeDecodeError, RecursionError):
-            keep_aside(self.path)  # not ours to read: kept, and a fresh memory starts
+        except OSError:
+            pass  # none yet, or a folder that cannot be read: the games start from the defaults
+        except (ValueError, UnicodeDecodeError, RecursionError):
+            try:
+                keep_aside(self.path)  # not ours to read: kept, and a fresh memory starts
+            except OSError:
+                pass  # and if it cannot be moved, it is left as it is (remember() then says why)
 
     def remember(self, values: dict) -> bool:
         """Keep these persistent values; True if they changed. Raises SaveError when the file
