@@ -62,10 +62,12 @@ INF = float("inf")
 class RouteResult(Record):
     """ending; route: choice ids, or None if not found; proved: True when the route is shortest
     (found) or the ending proved unreachable (the search finished without it); expanded, seconds;
-    stopped: "", "states" or "seconds" when the budget ran out."""
+    stopped: "", "states" or "seconds" when the budget ran out; earlier_day: True when the ending
+    is proved unreachable in one game from the defaults, but may be reached with persistent
+    values an earlier game left (absint.first_day)."""
 
-    __slots__ = _fields = ("ending", "route", "proved", "expanded", "seconds", "stopped")
-    _defaults = {"stopped": ""}
+    __slots__ = _fields = ("ending", "route", "proved", "expanded", "seconds", "stopped", "earlier_day")
+    _defaults = {"stopped": "", "earlier_day": False}
 
 
 def _conj(n: Node | None) -> list[Node]:
@@ -448,6 +450,10 @@ def shortest_route(world: World, ending: str, seed: int = 0, max_states: int = 2
 
         if not abstract(world).ending_possible(ending):
             return RouteResult(ending, None, True, 0, time.monotonic() - t0)
+        # an ending that needs what an earlier game left (a skill written yesterday): no search
+        # from the defaults can reach it, and the search space of one game is too big to exhaust
+        if any(v.persist for v in world.vars) and not _first_day(world).ending_possible(ending):
+            return RouteResult(ending, None, True, 0, time.monotonic() - t0, "", True)
     ex = Explorer(world, seed)
     if world.plain:
         bound = _Bound(world, ex, ending)
@@ -532,6 +538,17 @@ def shortest_route(world: World, ending: str, seed: int = 0, max_states: int = 2
             tie += 1
             heapq.heappush(heap, (ng + hn, -ng, tie, nxt))
     return RouteResult(ending, None, not stopped, expanded, time.monotonic() - t0, stopped)
+
+
+_FIRST: list = [None, None]  # (world, its first_day()): route asks once per ending
+
+
+def _first_day(world: World):
+    from .absint import first_day
+
+    if _FIRST[0] is not world:
+        _FIRST[0], _FIRST[1] = world, first_day(world)
+    return _FIRST[1]
 
 
 def _rebuild(ex: Explorer, parent: dict, key) -> list[str]:
