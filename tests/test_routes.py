@@ -330,3 +330,16 @@ def test_recursive_pars_and_the_endings_that_need_an_earlier_day():
         assert r.route is None and r.proved and r.earlier_day and r.expanded == 0
     r = shortest_route(world, "compaction")
     assert r.proved and len(r.route) == 4 and not r.earlier_day
+
+
+def test_route_cli_says_an_ending_needs_an_earlier_day(capsys):
+    """The wording is honest: not "unreachable" (a later day reaches it) nor a budget that ran
+    out (nothing was searched); it has no par and does not make route fail."""
+    from adventure.cli.main import main
+
+    assert main(["route", str(WORLDS / "recursive"), "--ending", "hitting-a-wall", "--json"]) == 0
+    (e,) = json.loads(capsys.readouterr().out)["endings"]
+    assert e["par"] is None and e["reachable"] is None and e["earlier_day"] and e["states"] == 0
+    assert e["status"].startswith("needs an earlier day")
+    assert main(["route", str(WORLDS / "recursive"), "--ending", "recursion"]) == 0
+    assert "needs an earlier day" in capsys.readouterr().out
