@@ -132,11 +132,11 @@ def toml_steps(xs) -> str:
 
 
 @st.composite
-def worlds2(draw, persist=True):
+def worlds2(draw, persist=True, max_rooms=4, max_rules=2):
     """A random valid world of the second language: conditional steps, `enter`, rules (once, go,
     end), `next`, call/back, an enum, a by-name ending, a block, and (with `persist`) a persistent
     counter, besides everything `worlds` draws."""
-    n_rooms = draw(st.integers(1, 4))
+    n_rooms = draw(st.integers(1, max_rooms))
     rooms = [f"r{i}" for i in range(n_rooms)]
     flags = [f"f{i}" for i in range(draw(st.integers(0, 2)))]
     counters = [f"c{i}" for i in range(draw(st.integers(0, 2)))]
@@ -162,7 +162,7 @@ def worlds2(draw, persist=True):
     if by_name:
         w += ["", "[[ending]]", 'id = "named"', 'title = "Named"', 'text = "By name."', "by_name = true"]
     ends = [f"e{i}" for i in range(n_end)] + (["named"] if by_name else [])
-    for k in range(draw(st.integers(0, 2))):
+    for k in range(draw(st.integers(0, max_rules))):
         w += ["", "[[rule]]", f'id = "rule{k}"', f"when = {q(draw(cond2(flags, counters, rooms, enum)))}"]
         s = draw(steps(flags, counters, rooms, enum))
         if s:

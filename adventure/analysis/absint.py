@@ -71,6 +71,9 @@ class Abstract:
         self.carry = None  # persistent values' start intervals (by value index), when any persist
         self.general = not world.plain or any(v.persist for v in world.vars)
         self.back_to: dict = {}  # room id -> the rooms a `back` choice there may return to
+        # first_day(): every value from its default and visit counts followed (absmove's `enter`
+        # adds one), so that an `enter` guarded by `visits.room == 1` runs once, as in one game
+        self.count_visits = False
 
     # -- boxes
     def start_box(self):
@@ -80,7 +83,9 @@ class Abstract:
         w = self.world
         visits = [(0, INT_MAX)] * self.ns
         slot = w.rooms[w.start].vslot
-        if slot >= 0:
+        if self.count_visits:  # entering the start room (absmove's `enter`) makes its count 1
+            visits = [(0, 0)] * self.ns
+        elif slot >= 0:
             visits[slot] = (1, INT_MAX)
         values = [(int(x), int(x)) for x in w.defaults]
         for i, x in (self.carry or {}).items():
@@ -261,6 +266,21 @@ def declared_box(world: World):
 
 
 _LAST: list = [None, None]  # (world, its Abstract): route --all asks for the same world's twelve times
+
+
+def first_day(world: World) -> Abstract:
+    """The fixpoint of one game from the defaults only (persistent values not carried in from
+    earlier games), with visit counts followed: an ending it proves unreachable that abstract()
+    finds possible needs an earlier day (route plays one game, as a speedrun does). Sound in the
+    same way (counts are intervals, joined and widened like values); only for worlds of the
+    second language or with persistent values (Abstract.general)."""
+    from .absmove import _fixpoint, back_targets
+
+    ab = Abstract(world)
+    ab.count_visits = True
+    ab.back_to = back_targets(world)
+    _fixpoint(ab)
+    return ab
 
 
 def abstract(world: World) -> Abstract:

@@ -120,7 +120,9 @@ class _Mover:
         room = self.world.rooms[rid]
         if room.vslot >= 0:
             bl = list(box)
-            bl[self.nv + room.vslot] = (1, INT_MAX)
+            k = self.nv + room.vslot
+            # absint.first_day follows the counts (one more per entry); else only: at least 1
+            bl[k] = (_sat(bl[k][0] + 1), _sat(bl[k][1] + 1)) if self.ab.count_visits else (1, INT_MAX)
             box = tuple(bl)
         return self.steps(box, room.enter)
 

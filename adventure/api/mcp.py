@@ -137,6 +137,7 @@ class Session:
             raise AdventureError(f"the game is over (ending {g.state.ending!r})")
         best = None
         proved = True
+        earlier = False
         for e in [ending] if ending is not None else endings:
             r = shortest_route(self.world, e, seed=g.seed, max_states=MAX_ROUTE_STATES,
                                start_state=g.state if from_here else None)
@@ -144,9 +145,12 @@ class Session:
                 best = (e, list(r.route))
             elif r.route is None:
                 proved = proved and r.proved
+                earlier = earlier or r.earlier_day
         if best is None:
             what = f"ending {ending!r}" if ending else "any ending"
             why = "it cannot be reached" if proved else "none found within the search's budget"
+            if proved and earlier:  # persistent values from an earlier game would be needed
+                why = "not in one game from the start: it needs an earlier day"
             raise AdventureError(f"no route to {what} {'from here' if from_here else 'from the start'}: {why}")
         route = best[1]
         if self.hide_ids:
