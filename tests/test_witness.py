@@ -123,3 +123,52 @@ def test_a_flag_the_item_needs_unset_is_not_set_on_the_way(tmp_path):
     W = Witnesses(world)
     assert W.seek(item, 5_000) and W.expanded < 500
     assert shows(world, item, W.witness(item), 0)
+
+
+def _realistic(tmp_path, n=40):
+    import sys
+
+    from conftest import ROOT
+
+    sys.path.insert(0, str(ROOT / "benchmarks"))
+    try:
+        import gen_realistic
+    finally:
+        sys.path.remove(str(ROOT / "benchmarks"))
+    return load_world(gen_realistic.generate(n, tmp_path / f"r{n}"))
+
+
+def test_the_checks_shared_along_the_tree_agree_with_the_engine_from_the_start(tmp_path, monkeypatch):
+    """Witnesses.shows (each tree state played once) answers as verdicts.shows (the engine from
+    the start, route by route) for every witness; routes kept every CHECKPOINT moves are the
+    routes walked; the partial unpacking agrees with Codec.decode (dice, visit counts, turn)."""
+    from adventure.analysis import witness
+
+    monkeypatch.setattr(witness, "CHECKPOINT", 3)
+    world = _realistic(tmp_path)
+    W = Witnesses(world)
+    for it in [("room", f"r{i}") for i in range(40)] + [("choice", f"r{i}.learn") for i in range(0, 40, 7)]:
+        W.seek(it, 300)
+    assert len(W.found) > 60 and max(W.depths.values()) > 10
+    for it in W.found:
+        route = W.witness(it)
+        assert W.shows(it) == shows(world, it, route, 0), it
+    codec = W.ex.codec
+    for key in list(W.parent)[:3000]:
+        walked, k = [], key
+        while W.parent[k] is not None:
+            k, g = W.parent[k]
+            walked.append(W.by_g[g].choice.id)
+        assert W.route(key) == walked[::-1]
+        room, values, visits, used, turn, rng = codec.decode(key)
+        got = W.unpack(key)
+        assert (got[0], got[1], got[3], got[4], got[5]) == (room, values, used, turn, rng)
+        assert [got[2][s] for s in range(len(visits))] == visits == list(got[2])
+    # a tree damaged by a bug: the check through the engine no longer holds
+    it = next(it for it in W.found if it[0] == "room" and W.found[it][2] >= 0 and len(W.witness(it)) > 3)
+    key = W.found[it][1]
+    W2 = Witnesses(world)
+    W2.parent, W2.found, W2.depths = dict(W.parent), dict(W.found), W.depths
+    p, g = W2.parent[key]
+    W2.parent[key] = (p, next(x for x in range(len(W2.by_g)) if W2.by_g[x].choice.id == "secret"))
+    assert not W2.shows(it) and not shows(world, it, W2.witness(it), 0)

@@ -32,6 +32,7 @@ from __future__ import annotations
 import heapq
 import time
 
+from ..core.engine import step
 from ..core.model import World
 from .explore import Explorer, _Env
 from .fastsearch import FastSearch
@@ -48,7 +49,59 @@ def _choice(world: World, key: str):
 
 PATTERN_MAX_CHOICES = 5_000  # above this many choices the witness search uses routes' bound
 SAMPLE = 4_000  # states already found that a search may start from are picked among this many
+STATE_EVERY = 8  # _state(): the engine states of the tree this many moves apart are kept
+CHECKPOINT = 64  # route(): the routes of the states this many moves apart are kept
 WEIGHT = 2  # f = g + WEIGHT * h: a weighted best-first search, between A* (1) and greedy (large)
+
+
+class _Visits:
+    """A key's visit counts, read one slot at a time (Codec.decode unpacks every counted room:
+    0.5 ms a call at 2,000 rooms, more than the rest of a step). Iterating unpacks them all."""
+
+    __slots__ = ("key", "codec")
+
+    def __init__(self, key, codec):
+        self.key = key
+        self.codec = codec
+
+    def __getitem__(self, slot: int) -> int:
+        f = self.codec.visit_field.get(slot)
+        if f is None:
+            return 0
+        key = self.key
+        if f[0] == 0:
+            return ((key[0] if self.codec.has_tail else key) >> f[1]) & f[2]
+        return key[f[1]]
+
+    def __iter__(self):
+        return iter(self.codec.decode(self.key)[2])
+
+    def __len__(self) -> int:
+        return self.codec.n_slots
+
+
+def _unpacker(codec):
+    """key -> (room index, values tuple, _Visits, used mask, turn, rng): Codec.decode without
+    unpacking the visit counts."""
+    bools, bounded, free = codec.bools, codec.bounded, codec.free
+    n_vars, tail, room_mask = codec.n_vars, codec.has_tail, codec.room_mask
+    used_shift, used_mask = codec.used_shift, codec.used_mask
+    tf, rf = codec.turn_field, codec.rng_field
+
+    def unpack(key):
+        x = key[0] if tail else key
+        values = [0] * n_vars
+        for i, sh in bools:
+            values[i] = bool((x >> sh) & 1)
+        for i, lo, sh, mask in bounded:
+            values[i] = ((x >> sh) & mask) + lo
+        for k, i in enumerate(free, 1):
+            values[i] = key[k]
+        turn = 0 if tf is None else ((x >> tf[1]) & tf[2]) if tf[0] == 0 else key[tf[1]]
+        rng = key[rf[1]] if rf is not None else 0
+        return x & room_mask, tuple(values), _Visits(key, codec), (x >> used_shift) & used_mask, turn, rng
+
+    return unpack
 
 
 class Witnesses:
@@ -59,9 +112,21 @@ class Witnesses:
         self.world = world
         self.seed = seed
         self.ex = ex = Explorer(world, seed)
-        self.successors = FastSearch(ex).moves if fast_applies(ex) else ex.successors
+        self.unpack = _unpacker(ex.codec)
+        if fast_applies(ex):
+            self.successors = FastSearch(ex).moves
+        elif ex.general:
+            self.successors = ex.successors
+        else:  # Explorer.successors, without unpacking every visit count
+            unpack = self.unpack
+            expand = ex._expand
+            self.successors = lambda key: [(m[0].g, m[2], m[1]) for m in expand(key, *unpack(key), None, None)[0]]
         self.start = ex.start_key()
         self.parent: dict = {self.start: None}
+        self.depths: dict = {self.start: 0}  # moves from the start (the witness routes are long)
+        self._routes: dict = {}  # key -> its route, for keys CHECKPOINT moves apart
+        self._played: dict | None = None
+        self._recent: dict = {}  # key -> (engine State, or None if the engine refuses)
         self.found: dict = {}  # item -> ("state", key) or ("move", parent key, g)
         self.softlocks: dict = {}  # room id -> key
         self.expanded = 0
@@ -88,16 +153,29 @@ class Witnesses:
 
     # -- routes
     def route(self, key) -> list[str]:
+        """The choice ids from the start to `key`. The routes of the states every CHECKPOINT
+        moves deep are kept (as tuples), so the routes of thousands of items, each thousands of
+        moves long at 2,000 rooms, are copied rather than walked."""
         out = []
         by_g = self.by_g
+        parent = self.parent
+        depths = self.depths
+        saved = self._routes
         while True:
-            p = self.parent[key]
+            if key in saved:
+                head = saved[key]
+                break
+            p = parent[key]
             if p is None:
+                head = ()
+                break
+            if depths[key] % CHECKPOINT == 0:
+                head = saved[key] = tuple(self.route(p[0])) + (by_g[p[1]].choice.id,)
                 break
             key, g = p
             out.append(by_g[g].choice.id)
         out.reverse()
-        return out
+        return list(head) + out
 
     def witness(self, item) -> list[str] | None:
         w = self.found.get(item)
@@ -108,6 +186,96 @@ class Witnesses:
         if w[2] < 0:
             return []
         return self.route(w[1]) + [self.by_g[w[2]].choice.id]
+
+    # -- checking through the engine
+    def _state(self, key):
+        """The engine's State after route(key) from the start with this search's seed, or None if
+        the engine refuses a move on the way. The states of the tree every STATE_EVERY moves are
+        kept (an engine State at 2,000 rooms is 11 KB: its visit counts), and those of the routes
+        played last, so checking the witnesses (verdicts.py checks them in world order: those of
+        neighbours share most of their routes) costs a few engine steps each, not one per move."""
+        from ..core.engine import start
+        from ..core.errors import ChoiceError
+
+        memo = self._played
+        if memo is None:
+            memo = self._played = {self.start: start(self.world, self.seed).state}
+        recent = self._recent
+        path = []  # (key, the move into it), from `key` back to a state already played
+        k = key
+        while k not in recent and k not in memo:
+            parent, g = self.parent[k]
+            path.append((k, g))
+            k = parent
+        st = recent[k] if k in recent else memo[k]
+        if len(recent) > 4 * STATE_EVERY * CHECKPOINT:
+            recent.clear()
+        by_g = self.by_g
+        depths = self.depths
+        for k, g in reversed(path):
+            if st is not None:
+                try:
+                    st = step(self.world, st, by_g[g].choice.id).state
+                except ChoiceError:
+                    st = None
+            recent[k] = st
+            if depths[k] % STATE_EVERY == 0:
+                memo[k] = st
+        return st
+
+    def check(self, items) -> dict:
+        """{item: its witness route, a tuple} for those of `items` whose witness the engine confirms
+        (`shows`); the engine states kept for the check are let go after it."""
+        out = {}
+        try:
+            for it in items:
+                if it in self.found and self.shows(it):
+                    out[it] = tuple(self.witness(it))
+        finally:
+            self._played = None
+            self._recent = {}
+        return out
+
+    def shows(self, item) -> bool:
+        """Whether this search's witness for `item`, replayed through the engine with its seed,
+        shows the item: the same test as verdicts.shows (the engine from the start, one move at a
+        time), with the states along the tree played once for every witness."""
+        from ..core.engine import available_choices
+        from ..core.errors import ChoiceError
+        from .semantics import entered
+
+        w = self.found.get(item)
+        if w is None:
+            return False
+        world = self.world
+        if w[0] == "state":
+            st, came = self._state(w[1]), None
+        elif w[2] < 0:
+            st = self._state(self.start)
+            came = world.start == item[1] if world.plain else True
+        else:
+            before = self._state(w[1])
+            if before is None:
+                return False
+            c = self.by_g[w[2]].choice
+            try:
+                out = step(world, before, c.id)
+            except ChoiceError:
+                return False
+            st = out.state
+            came = world.rooms[before.room].by_id[c.id].go is not None if world.plain else entered(out)
+        if st is None:
+            return False
+        kind = item[0]
+        if kind == "ending":
+            return st.ending == item[1]
+        if st.ending is not None:
+            return False
+        if kind == "choice":
+            return item[1] in {c.key for c in available_choices(world, st)}
+        if st.room != item[1] or not came:
+            return False
+        return kind == "room" or bool(world.rooms[item[1]].text_if[item[2]].test(st))
 
     # -- marking
     def _enter(self, parent, g: int, key) -> None:
@@ -123,7 +291,7 @@ class Witnesses:
             found[item] = ("move", parent, g, key)
         texts = self.texts[room]
         if texts and any(t[0] not in found for t in texts):  # decoding costs more than the rest
-            _, values, visits, _, turn, _ = codec.decode(key)
+            _, values, visits, _, turn, _ = self.unpack(key)
             env = _Env(values, visits, turn)
             for item, test in texts:
                 if item not in found and test(env):
@@ -138,7 +306,7 @@ class Witnesses:
         parent = self.parent
         by_g = self.by_g
         if not moves:
-            rid = self.room_ids[self.ex.codec.decode(key)[0]]
+            rid = self.room_ids[self.unpack(key)[0]]
             self.softlocks.setdefault(rid, key)
         for g, nk, end in moves:
             c = by_g[g]
@@ -152,6 +320,7 @@ class Witnesses:
                 continue
             if nk not in parent:
                 parent[nk] = (key, g)
+                self.depths[nk] = self.depths[key] + 1
             if c.go >= 0:
                 self._enter(key, g, nk)
         return moves
@@ -212,13 +381,7 @@ class Witnesses:
         return p
 
     def depth(self, key) -> int:
-        n = 0
-        while True:
-            p = self.parent[key]
-            if p is None:
-                return n
-            key = p[0]
-            n += 1
+        return self.depths[key]
 
     def near(self, item) -> list:
         """States already found close to `item`, to start its search from: where its room was
@@ -276,6 +439,7 @@ class Witnesses:
         # the bound reads the room, the values and the once-only choices taken, not the visit
         # counts, the turn or the dice: states that differ only in those share it
         keep = ~self._counts
+        unpack = self.unpack
         n_free = 1 + len(codec.free)
         tail = codec.has_tail
         weight = self.weight
@@ -289,7 +453,7 @@ class Witnesses:
                 mk = key & keep if not tail else (key[0] & keep,) + key[1:n_free]
             v = memo.get(mk)
             if v is None:
-                room, values, _, used, turn, _ = codec.decode(key)
+                room, values, _, used, turn, _ = unpack(key)
                 v = memo[mk] = bound(room, values, used, turn if with_turn else None)
             return v
 
