@@ -172,3 +172,43 @@ def test_the_checks_shared_along_the_tree_agree_with_the_engine_from_the_start(t
     p, g = W2.parent[key]
     W2.parent[key] = (p, next(x for x in range(len(W2.by_g)) if W2.by_g[x].choice.id == "secret"))
     assert not W2.shows(it) and not shows(world, it, W2.witness(it), 0)
+
+
+def test_a_table_over_a_region_leads_inside_it_and_prunes_nothing_beyond(tmp_path):
+    """pdb.ItemPattern over the rooms nearest the item only (a big world's table): the key lies
+    beyond the region, so inside it a state without the key is not pruned but ranked after every
+    state the table leads (the room-graph distance past the farthest distance in the table)."""
+    from itertools import product
+
+    from adventure.analysis.pdb import ItemPattern, WorldIndex
+
+    world = load_world(write_world(tmp_path / "w", WORLD, rooms()))
+    c = world.rooms["b2"].by_id["treasure"]
+    start = world.rooms[world.start].index
+    targets = [(world.rooms["b2"].index, (c.cond,), 0)]
+    whole = ItemPattern(world, targets, start)
+    part = ItemPattern(world, targets, start, index=WorldIndex(world, start), max_rooms=6, min_rooms=4)
+    assert whole.whole and not part.whole and part.n < whole.n and part.pattern
+    for vals in product(*part.doms):
+        for room in range(len(world.room_order)):
+            h = part(room, list(vals), None)
+            if part.d_to[room] < float("inf"):
+                assert h < float("inf")  # never pruned where the room graph leads to the item
+            if part.local[room] < 0:
+                assert h >= part.far  # beyond the region: after everything the table leads
+    # inside the region, on the item's own room: the table's own distance (0 there)
+    assert part(world.rooms["b2"].index, [d[0] for d in part.doms], None) == 0
+
+
+def test_a_big_worlds_first_look_then_the_table(tmp_path):
+    """On a big world an item's first search is a short one by room distance (the door is shut:
+    it fails); the next one builds the item's table and finds the way by the key."""
+    from adventure.analysis import witness
+
+    world = load_world(write_world(tmp_path / "w", WORLD, rooms()))
+    item = ("choice", "b2.treasure")
+    W = Witnesses(world)
+    W.big, W.table_limit = True, witness.BIG_TABLE
+    assert not W.seek(item, 2_000) and W.expanded <= witness.FIRST_LOOK and not W.patterns
+    assert W.seek(item, 2_000) and item in W.patterns
+    assert W.shows(item) and shows(world, item, W.witness(item), 0)

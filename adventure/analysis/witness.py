@@ -31,13 +31,14 @@ from __future__ import annotations
 
 import heapq
 import time
+from itertools import chain
 
 from ..core.engine import step
 from ..core.model import World
 from .explore import Explorer, _Env
 from .fastsearch import FastSearch
 from .fastsearch import applies as fast_applies
-from .pdb import ItemPattern
+from .pdb import ItemPattern, WorldIndex
 from .routes import INF, _Bound
 
 __all__ = ["Witnesses"]
@@ -47,7 +48,10 @@ def _choice(world: World, key: str):
     rid, _, cid = key.partition(".")
     return world.rooms[rid].by_id[cid]
 
-PATTERN_MAX_CHOICES = 5_000  # above this many choices the witness search uses routes' bound
+PATTERN_MAX_CHOICES = 5_000  # above this, an item's first search is a short one by room distance
+TABLE = 12_000  # abstract states in an item's table (pdb.ItemPattern's limit)
+FIRST_LOOK = 30  # expansions, at most, of an item's first search on a big world
+BIG_TABLE = 4_000  # the same, above PATTERN_MAX_CHOICES
 SAMPLE = 4_000  # states already found that a search may start from are picked among this many
 STATE_EVERY = 8  # _state(): the engine states of the tree this many moves apart are kept
 CHECKPOINT = 64  # route(): the routes of the states this many moves apart are kept
@@ -58,11 +62,12 @@ class _Visits:
     """A key's visit counts, read one slot at a time (Codec.decode unpacks every counted room:
     0.5 ms a call at 2,000 rooms, more than the rest of a step). Iterating unpacks them all."""
 
-    __slots__ = ("key", "codec")
+    __slots__ = ("key", "codec", "every")
 
-    def __init__(self, key, codec):
+    def __init__(self, key, codec, every):
         self.key = key
         self.codec = codec
+        self.every = every
 
     def __getitem__(self, slot: int) -> int:
         f = self.codec.visit_field.get(slot)
@@ -74,10 +79,47 @@ class _Visits:
         return key[f[1]]
 
     def __iter__(self):
-        return iter(self.codec.decode(self.key)[2])
+        return iter(self.every(self.key))
 
     def __len__(self) -> int:
         return self.codec.n_slots
+
+
+def _visits_unpacker(codec):
+    """key -> its visit counts, a list by slot, as Codec.decode gives them: when the capped counts
+    lie side by side with one width of 1, 2, 4 or 8 bits, bytes at a time through a table (the
+    explorer copies the counts when a move enters a counted room: half the moves at 2,000 rooms)."""
+    vcap = codec.vcap
+    slow = lambda key: codec.decode(key)[2]  # noqa: E731
+    if not vcap:
+        return slow
+    w = vcap[0][2].bit_length()
+    s0 = vcap[0][1]
+    if w not in (1, 2, 4, 8) or any(sh != s0 + k * w or mask != (1 << w) - 1 for k, (_, sh, mask) in enumerate(vcap)):
+        return slow
+    table = [tuple((b >> (w * j)) & ((1 << w) - 1) for j in range(8 // w)) for b in range(256)]
+    count = len(vcap)
+    nbytes = (count * w + 7) // 8
+    every = (1 << (count * w)) - 1
+    slots = [r for r, _, _ in vcap]
+    direct = slots == list(range(codec.n_slots))
+    vfree = [(r, codec.visit_field[r][1]) for r in codec.vfree]
+    n_slots, tail = codec.n_slots, codec.has_tail
+
+    def visits(key):
+        x = key[0] if tail else key
+        vals = list(chain.from_iterable(map(table.__getitem__, ((x >> s0) & every).to_bytes(nbytes, "little"))))
+        del vals[count:]
+        if direct:
+            return vals
+        out = [0] * n_slots
+        for r, v in zip(slots, vals):
+            out[r] = v
+        for r, k in vfree:
+            out[r] = key[k]
+        return out
+
+    return visits
 
 
 def _unpacker(codec):
@@ -87,6 +129,7 @@ def _unpacker(codec):
     n_vars, tail, room_mask = codec.n_vars, codec.has_tail, codec.room_mask
     used_shift, used_mask = codec.used_shift, codec.used_mask
     tf, rf = codec.turn_field, codec.rng_field
+    every = _visits_unpacker(codec)
 
     def unpack(key):
         x = key[0] if tail else key
@@ -99,7 +142,7 @@ def _unpacker(codec):
             values[i] = key[k]
         turn = 0 if tf is None else ((x >> tf[1]) & tf[2]) if tf[0] == 0 else key[tf[1]]
         rng = key[rf[1]] if rf is not None else 0
-        return x & room_mask, tuple(values), _Visits(key, codec), (x >> used_shift) & used_mask, turn, rng
+        return x & room_mask, tuple(values), _Visits(key, codec, every), (x >> used_shift) & used_mask, turn, rng
 
     return unpack
 
@@ -138,11 +181,19 @@ class Witnesses:
         self._base = None
         self.weight = WEIGHT
         self.patterns: dict = {}  # item -> its guide (ItemPattern), made on first use
-        # the per-item pattern databases (else routes._Bound summed): each costs a pass over every
-        # choice, too much per item on the biggest worlds (about 0.1 s at 12,000 choices)
+        self._index = None  # what every guide of the world reads (pdb.WorldIndex), made once
         # the per-item tables simulate choices' own effects only: rules, `enter`, `next` and
         # branches (a world that is not plain) would mislead them, so such worlds use routes' bound
-        self.use_patterns = world.plain and sum(len(r.choices) for r in world.rooms.values()) <= PATTERN_MAX_CHOICES
+        self.use_patterns = world.plain
+        # on a big world a table costs 5 to 10 ms (a region of the world, pdb.ItemPattern) and
+        # routes' bound 0.3 ms a state: an item's first search there is a short one guided by the
+        # room-graph distance alone (most items are found on the way to others), its later ones
+        # by its table
+        self.big = sum(len(r.choices) for r in world.rooms.values()) > PATTERN_MAX_CHOICES
+        self.table_limit = BIG_TABLE if self.big else TABLE
+        self.table_seconds = 0.0
+        self._sought: set = set()
+        self._room_guides: dict = {}
         codec = ex.codec
         self._counts = 0
         for _, sh, mask in codec.vcap:
@@ -364,7 +415,12 @@ class Witnesses:
                 targets = [(w.rooms[item[1]].index, conds, 0)]
             codec = self.ex.codec
             caps = {slot: cap for slot, cap in self.ex.vcap.items() if cap is not None and slot in codec.visit_field}
-            pdb = ItemPattern(w, targets, w.rooms[w.start].index, caps)
+            t0 = time.monotonic()
+            if self._index is None:
+                self._index = WorldIndex(w, w.rooms[w.start].index)
+            pdb = ItemPattern(w, targets, w.rooms[w.start].index, caps, limit=self.table_limit, index=self._index,
+                               min_rooms=30 if self.big else 60)
+            self.table_seconds += time.monotonic() - t0
             fields = [codec.visit_field[i[1]] if isinstance(i, tuple) else codec.value_field[i] for i in pdb.pattern]
             tf = codec.turn_field
             tail = codec.has_tail
@@ -377,6 +433,7 @@ class Witnesses:
                 return pdb(x & mask, vals, turn)
 
             p.blind = pdb.blind
+            p.table = pdb
             self.patterns[item] = p
         return p
 
@@ -421,12 +478,40 @@ class Witnesses:
                         into.setdefault(c.go, []).append(c)
         return into.get(rid, [])
 
+    def _room_guide(self, item):
+        """h(key): the room-graph distance (conditions ignored) from the key's room to the item's
+        room (for an ending, to the rooms of the choices that may end the game there); one
+        breadth-first search per room, shared by the items there."""
+        w = self.world
+        kind = item[0]
+        if kind == "ending":
+            e = w.ending(item[1])
+            rooms = tuple(sorted({w.rooms[c.room].index for r in w.rooms.values() for c in r.choices
+                                  if c.end == item[1] or (c.end is True and (e.when is not None or e is w.endings[-1]))}))
+        else:
+            rooms = (w.rooms[item[1].partition(".")[0] if kind == "choice" else item[1]].index,)
+        h = self._room_guides.get(rooms)
+        if h is None:
+            if self._index is None:
+                self._index = WorldIndex(w, w.rooms[w.start].index)
+            d = self._index.bfs(list(rooms), self._index.radj)
+            codec = self.ex.codec
+            tail, mask = codec.has_tail, codec.room_mask
+            h = self._room_guides[rooms] = lambda key: d[(key[0] if tail else key) & mask]
+        return h
+
     def seek(self, item, max_expanded: int, deadline: float | None = None, near: bool = True) -> bool:
         """Weighted best-first search toward `item` from the start, and from the states found near
         it (`near`); True once it is witnessed."""
         found = self.found
         if item in found:
             return True
+        if self.big and item not in self._sought:  # a first look: most items are found on the way
+            self._sought.add(item)
+            if self._seek(item, self._room_guide(item), min(max_expanded, FIRST_LOOK), deadline, near, rank=False):
+                return True
+            if item[0] != "room":  # a room is where the searches for what lies beyond start: on now
+                return False
         if self.use_patterns:
             p = self.pattern(item)
             if not p.blind:
