@@ -21,6 +21,15 @@ key costs more than the rest of a step). A guide of infinity prunes a state: fro
 cannot be reached. `use_patterns = False` falls back to the relaxed-planning bound of routes.py
 (`_Bound`, summed over a goal's parts), which ignores the conditions on the way to a room.
 
+On a big world (more than PATTERN_MAX_CHOICES choices) a table covers only the rooms nearest the
+item (pdb.ItemPattern's region; built in 5 to 30 ms at 2,000 rooms), and an item's first search
+is a short one guided by the room-graph distance alone: most items are witnessed on the way to
+others, and a room that is not goes on with its table (the searches beyond it start there).
+
+Witnesses are checked through the engine (`check`): each state on their routes is played once,
+from the start, with the search's seed (at 2,000 rooms the routes are a thousand moves long, and
+replaying each from the start took minutes).
+
 Dice: the search follows one seed (the explorer's PRNG state is part of the state), so every
 witness replays exactly with `engine.replay(world, route, seed)`. An item reachable only with
 other rolls is not found here; the exact exploration over every outcome (explore.py, seed None)
