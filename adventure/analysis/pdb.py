@@ -25,7 +25,7 @@ from itertools import product
 from ..core.expr import Node
 from ..core.model import World
 
-__all__ = ["PatternBound", "ItemPattern"]
+__all__ = ["PatternBound", "ItemPattern", "WorldIndex"]
 
 INF = float("inf")
 U = object()  # unknown: depends on what the abstraction forgets
@@ -243,6 +243,45 @@ def _ev_layer(n: Node, env: dict, k: int | None, late: bool):
     return _ev(n, env)
 
 
+class WorldIndex:
+    """What every ItemPattern of one world reads, computed once (a pass over every choice costs
+    0.1 s at 2,000 rooms): the room graph, the distances from the start, what each choice's
+    condition reads and which choices write each variable."""
+
+    def __init__(self, world: World, start: int):
+        self.rooms = rooms = [world.rooms[r] for r in world.room_order]
+        self.n = n = len(rooms)
+        self.rix = rix = {r.id: r.index for r in rooms}
+        self.fwd = fwd = [[] for _ in range(n)]
+        self.radj = radj = [[] for _ in range(n)]
+        self.writers: dict = {}  # variable index -> the choices whose effects write it
+        self.reads: dict = {}  # choice key -> what its condition reads (visit counts too)
+        for r in rooms:
+            for c in r.choices:
+                if c.go is not None and c.end is None:
+                    fwd[r.index].append((rix[c.go], c))
+                    radj[rix[c.go]].append(r.index)
+                for e in c.effects:
+                    self.writers.setdefault(e.var.index, []).append(c)
+                self.reads[c.key] = frozenset(_reads(c.cond, set(), visits=True))
+        self.start = start
+        self.d_from = self.bfs([start], [[v for v, _ in fwd[u]] for u in range(n)])
+
+    def bfs(self, srcs, adj) -> list:
+        d = [INF] * self.n
+        q = deque(srcs)
+        for s in srcs:
+            d[s] = 0
+        while q:
+            u = q.popleft()
+            du = d[u] + 1
+            for v in adj[u]:
+                if d[v] == INF:
+                    d[v] = du
+                    q.append(v)
+        return d
+
+
 class ItemPattern:
     """The witness search's guide toward one item (witness.py): the distance to it in an
     abstraction that keeps the room, the variables (and visit counts) its own condition reads,
@@ -253,48 +292,32 @@ class ItemPattern:
     to the flag first, and a flag the item needs unset (with nothing to unset it) is not set on
     the way. A move whose condition depends on what the pattern forgets costs 1 + `penalty` (the
     door may well be shut). Not a lower bound, only a guide: infinite only where the item cannot
-    be reached from the state's room and pattern values in either layer."""
+    be reached from the state's room and pattern values in either layer.
+
+    On a big world the table covers a region only: the rooms nearest the item in the room graph,
+    as many as leave room in the table for what the item's own condition reads (at least
+    `min_rooms`, at most `max_rooms`). From a room outside it, or from a state the table cannot lead to the item
+    (what it needs may lie outside), the guide is the room-graph distance plus more than any
+    distance in the table: such states come after every state the table leads."""
 
     def __init__(self, world: World, targets: list, start: int, visit_caps: dict | None = None,
-                 limit: int = 12_000, max_range: int = 24, penalty: int = 16):
+                 limit: int = 12_000, max_range: int = 24, penalty: int = 16, index: WorldIndex | None = None,
+                 min_rooms: int = 60, max_rooms: int = 250):
         """targets: (room index, conditions, cost): the item is reached in that room, where every
         condition may hold, `cost` moves later (1 for an ending's choice, else 0). visit_caps:
         {slot: cap} for the visit counts the search keeps capped (those its own conditions read
-        may then be part of the pattern)."""
+        may then be part of the pattern). index: the world's WorldIndex (made here if not given)."""
         visit_caps = visit_caps or {}
         vars_ = world.vars
-        rooms = [world.rooms[r] for r in world.room_order]
-        n = len(rooms)
-        rix = {r.id: r.index for r in rooms}
-        fwd = [[] for _ in range(n)]
-        for r in rooms:
-            for c in r.choices:
-                if c.go is not None and c.end is None:
-                    fwd[r.index].append((rix[c.go], c))
-
-        def bfs(srcs, adj):
-            d = [INF] * n
-            q = deque(srcs)
-            for s in srcs:
-                d[s] = 0
-            while q:
-                u = q.popleft()
-                for v in adj[u]:
-                    if d[v] == INF:
-                        d[v] = d[u] + 1
-                        q.append(v)
-            return d
-
-        d_from = bfs([start], [[v for v, _ in fwd[u]] for u in range(n)])
-        radj = [[] for _ in range(n)]
-        for u in range(n):
-            for v, _ in fwd[u]:
-                radj[v].append(u)
+        if index is None or index.start != start:
+            index = WorldIndex(world, start)
+        rooms = index.rooms
+        n_all = index.n
+        fwd = index.fwd
+        d_from = index.d_from
         goal_rooms = sorted({t[0] for t in targets})
-        d_to = bfs(goal_rooms, radj)
+        self.d_to = d_to = index.bfs(goal_rooms, index.radj)
         best = min((d_from[g] for g in goal_rooms), default=INF)
-        doors = [c for u in range(n) for v, c in fwd[u]
-                 if c.cond is not None and best < INF and d_from[u] + 1 + d_to[v] == best]
 
         def dom(i):
             if isinstance(i, tuple):
@@ -307,26 +330,47 @@ class ItemPattern:
                 return None
             return tuple(range(v.lo, v.hi + 1))
 
-        conds = [x for t in targets for x in t[1] if x is not None] + [c.cond for c in doors]
-        ks = [k for x in conds for k in _turn_k(x, [])]
-        self.k = max(ks) if ks else None
-        layers = 2 if self.k is not None else 1
-        # the pattern: what the item's own conditions read, then what the doors on the way
-        # read, then what guards the choices that set those
         own: set = set()
         for t in targets:
             for x in t[1]:
                 _reads(x, own, visits=True)
+        order = lambda i: (isinstance(i, tuple), i if isinstance(i, int) else i[1])  # noqa: E731
+        # the region: every room that leads to the item, or the nearest of them when the table
+        # would not hold what the item's own condition reads beside them
+        ks = [k for t in targets for x in t[1] if x is not None for k in _turn_k(x, [])]
+        own_size = 1
+        for i in own:
+            d = dom(i)
+            if d is not None and own_size * len(d) * 2 * min_rooms <= limit:
+                own_size *= len(d)
+        can = sorted((u for u in range(n_all) if d_to[u] < INF), key=d_to.__getitem__)
+        fit = max(min_rooms, min(max_rooms, limit // (2 * own_size)))
+        if len(can) > fit:
+            radius = d_to[can[fit]]
+            can = [u for u in can if d_to[u] < radius] or can[:fit]
+        self.whole = len(can) == sum(1 for u in range(n_all) if d_to[u] < INF)
+        self.local = local = [-1] * n_all
+        for j, u in enumerate(can):
+            local[u] = j
+        self.n = n = len(can)
+        doors = [c for u in can for v, c in fwd[u]
+                 if c.cond is not None and best < INF and local[v] >= 0 and d_from[u] + 1 + d_to[v] == best]
+
+        conds = [x for t in targets for x in t[1] if x is not None] + [c.cond for c in doors]
+        ks += [k for c in doors for k in _turn_k(c.cond, [])]
+        self.k = max(ks) if ks else None
+        layers = 2 if self.k is not None else 1
+        # the pattern: what the item's own conditions read, then what the doors on the way
+        # read, then what guards the choices that set those
         first: set = set()
         for x in conds:
             _reads(x, first)
         setter_reads: set = set()
-        for c in (c for r in rooms for c in r.choices):
-            if any(e.var.index in first for e in c.effects):
-                _reads(c.cond, setter_reads)
+        for i in first:
+            for c in index.writers.get(i, ()):
+                setter_reads.update(x for x in index.reads[c.key] if not isinstance(x, tuple))
         pattern: list = []
         size = n * layers
-        order = lambda i: (isinstance(i, tuple), i if isinstance(i, int) else i[1])  # noqa: E731
         for group in (sorted(own, key=order), sorted(first), sorted(setter_reads)):
             for i in group:
                 d = dom(i)
@@ -338,7 +382,6 @@ class ItemPattern:
         # what the item's own condition reads that the table could not keep (a clock in minutes)
         self.blind = sorted(own - set(pattern), key=order)
         self.doms = doms = [dom(i) for i in pattern]
-        self.n = n
         combos = list(product(*doms))
         self.n_comb = n_comb = len(combos)
         self.radix = radix = []
@@ -353,17 +396,21 @@ class ItemPattern:
         # static choices (their condition and effects read and write no pattern variable and no
         # turn, and they enter no counted room) make the same room move in every combination: one
         # reverse room list holds them; the others are planned once per combination of the few
-        # pattern variables each reads (`_ev` is slow)
+        # pattern variables each reads (`_ev` is slow). Moves out of the region are left out.
         stat_radj = [[] for _ in range(n)]
         plans = []
-        for r in rooms:
+        for u in can:
+            r = rooms[u]
             for c in r.choices:
                 if c.end is not None:
                     continue
-                dst = rix[c.go] if c.go is not None else r.index
-                cpos = sorted(at[i] for i in _reads(c.cond, set(), visits=True) if i in at)
+                dst = local[index.rix[c.go]] if c.go is not None else local[u]
+                if dst < 0:
+                    continue
+                src = local[u]
+                cpos = sorted(at[i] for i in index.reads[c.key] if i in at)
                 tdep = self.k is not None and bool(_turn_k(c.cond, []))
-                slot = ("visits", rooms[dst].vslot) if c.go is not None and dst in counted else None
+                slot = ("visits", rooms[can[dst]].vslot) if c.go is not None and can[dst] in counted else None
                 eread: set = set()
                 for e in c.effects:
                     if e.var.index in at:
@@ -373,11 +420,11 @@ class ItemPattern:
                     eread.add(slot)
                 if not cpos and not tdep and not eread:
                     ok = True if c.cond is None else _ev(c.cond, {})
-                    if dst != r.index and ok is not False:
-                        stat_radj[dst].append((r.index, 1 if ok is True else 1 + penalty))
-                elif dst != r.index or eread:
+                    if dst != src and ok is not False:
+                        stat_radj[dst].append((src, 1 if ok is True else 1 + penalty))
+                elif dst != src or eread:
                     epos = sorted(at[i] for i in eread if i in at)
-                    plans.append((r.index, dst, c, tuple(sorted(set(cpos) | set(epos))), tdep, slot))
+                    plans.append((src, dst, c, tuple(sorted(set(cpos) | set(epos))), tdep, slot))
         groups: dict = {}  # positions -> {their values: [combinations with them]}
 
         def grouped(pos):
@@ -416,7 +463,7 @@ class ItemPattern:
                 for key, js in grouped(pos).items():
                     env = dict(zip(pattern, combos[js[0]]))
                     if all(x is None or _ev_layer(x, env, self.k, late) is not False for x in tconds):
-                        goal_d.extend((cost, (off + j) * n + room) for j in js)
+                        goal_d.extend((cost, (off + j) * n + local[room]) for j in js)
         # Dijkstra backwards from the item
         dist = [INF] * (n * n_comb * layers)
         pre = [-1] * len(dist)  # moves to the first gate on the way (-1: none)
@@ -445,18 +492,29 @@ class ItemPattern:
                     heapq.heappush(q, (du + w, v))
         self.dist = dist
         self.pre = pre
+        # beyond the region: more than any distance in it, plus the way to it
+        self.far = 1 + max((x for x in dist if x < INF), default=0)
 
     def __call__(self, room: int, vals, turn: int | None) -> float:
         """The guide's distance from a state: its room, its values of the pattern's variables (in
         pattern order) and its turn (None when not kept)."""
+        h = self._in(room, vals, turn)
+        if h >= INF and not self.whole and self.d_to[room] < INF:
+            return self.far + self.d_to[room]  # what it needs may lie beyond the region
+        return h
+
+    def _in(self, room: int, vals, turn: int | None) -> float:
+        r = self.local[room]
+        if r < 0:
+            return INF
         n = self.n
         j = 0
-        for v, lo, r in zip(vals, self.lo, self.radix):
-            j += (v - lo) * r
-        early = self.dist[j * n + room]
+        for v, lo, rx in zip(vals, self.lo, self.radix):
+            j += (v - lo) * rx
+        early = self.dist[j * n + r]
         if self.k is None:
             return early
-        at = (self.n_comb + j) * n + room
+        at = (self.n_comb + j) * n + r
         late = self.dist[at]
         if turn is not None and turn >= self.k:
             return late

@@ -21,6 +21,15 @@ key costs more than the rest of a step). A guide of infinity prunes a state: fro
 cannot be reached. `use_patterns = False` falls back to the relaxed-planning bound of routes.py
 (`_Bound`, summed over a goal's parts), which ignores the conditions on the way to a room.
 
+On a big world (more than PATTERN_MAX_CHOICES choices) a table covers only the rooms nearest the
+item (pdb.ItemPattern's region; built in 5 to 30 ms at 2,000 rooms), and an item's first search
+is a short one guided by the room-graph distance alone: most items are witnessed on the way to
+others, and a room that is not goes on with its table (the searches beyond it start there).
+
+Witnesses are checked through the engine (`check`): each state on their routes is played once,
+from the start, with the search's seed (at 2,000 rooms the routes are a thousand moves long, and
+replaying each from the start took minutes).
+
 Dice: the search follows one seed (the explorer's PRNG state is part of the state), so every
 witness replays exactly with `engine.replay(world, route, seed)`. An item reachable only with
 other rolls is not found here; the exact exploration over every outcome (explore.py, seed None)
@@ -31,12 +40,14 @@ from __future__ import annotations
 
 import heapq
 import time
+from itertools import chain
 
+from ..core.engine import step
 from ..core.model import World
 from .explore import Explorer, _Env
 from .fastsearch import FastSearch
 from .fastsearch import applies as fast_applies
-from .pdb import ItemPattern
+from .pdb import ItemPattern, WorldIndex
 from .routes import INF, _Bound
 
 __all__ = ["Witnesses"]
@@ -46,9 +57,103 @@ def _choice(world: World, key: str):
     rid, _, cid = key.partition(".")
     return world.rooms[rid].by_id[cid]
 
-PATTERN_MAX_CHOICES = 5_000  # above this many choices the witness search uses routes' bound
+PATTERN_MAX_CHOICES = 5_000  # above this, an item's first search is a short one by room distance
+TABLE = 12_000  # abstract states in an item's table (pdb.ItemPattern's limit)
+FIRST_LOOK = 30  # expansions, at most, of an item's first search on a big world
+BIG_TABLE = 4_000  # the same, above PATTERN_MAX_CHOICES
 SAMPLE = 4_000  # states already found that a search may start from are picked among this many
+STATE_EVERY = 8  # _state(): the engine states of the tree this many moves apart are kept
+CHECKPOINT = 64  # route(): the routes of the states this many moves apart are kept
 WEIGHT = 2  # f = g + WEIGHT * h: a weighted best-first search, between A* (1) and greedy (large)
+
+
+class _Visits:
+    """A key's visit counts, read one slot at a time (Codec.decode unpacks every counted room:
+    0.5 ms a call at 2,000 rooms, more than the rest of a step). Iterating unpacks them all."""
+
+    __slots__ = ("key", "codec", "every")
+
+    def __init__(self, key, codec, every):
+        self.key = key
+        self.codec = codec
+        self.every = every
+
+    def __getitem__(self, slot: int) -> int:
+        f = self.codec.visit_field.get(slot)
+        if f is None:
+            return 0
+        key = self.key
+        if f[0] == 0:
+            return ((key[0] if self.codec.has_tail else key) >> f[1]) & f[2]
+        return key[f[1]]
+
+    def __iter__(self):
+        return iter(self.every(self.key))
+
+    def __len__(self) -> int:
+        return self.codec.n_slots
+
+
+def _visits_unpacker(codec):
+    """key -> its visit counts, a list by slot, as Codec.decode gives them: when the capped counts
+    lie side by side with one width of 1, 2, 4 or 8 bits, bytes at a time through a table (the
+    explorer copies the counts when a move enters a counted room: half the moves at 2,000 rooms)."""
+    vcap = codec.vcap
+    slow = lambda key: codec.decode(key)[2]  # noqa: E731
+    if not vcap:
+        return slow
+    w = vcap[0][2].bit_length()
+    s0 = vcap[0][1]
+    if w not in (1, 2, 4, 8) or any(sh != s0 + k * w or mask != (1 << w) - 1 for k, (_, sh, mask) in enumerate(vcap)):
+        return slow
+    table = [tuple((b >> (w * j)) & ((1 << w) - 1) for j in range(8 // w)) for b in range(256)]
+    count = len(vcap)
+    nbytes = (count * w + 7) // 8
+    every = (1 << (count * w)) - 1
+    slots = [r for r, _, _ in vcap]
+    direct = slots == list(range(codec.n_slots))
+    vfree = [(r, codec.visit_field[r][1]) for r in codec.vfree]
+    n_slots, tail = codec.n_slots, codec.has_tail
+
+    def visits(key):
+        x = key[0] if tail else key
+        vals = list(chain.from_iterable(map(table.__getitem__, ((x >> s0) & every).to_bytes(nbytes, "little"))))
+        del vals[count:]
+        if direct:
+            return vals
+        out = [0] * n_slots
+        for r, v in zip(slots, vals):
+            out[r] = v
+        for r, k in vfree:
+            out[r] = key[k]
+        return out
+
+    return visits
+
+
+def _unpacker(codec):
+    """key -> (room index, values tuple, _Visits, used mask, turn, rng): Codec.decode without
+    unpacking the visit counts."""
+    bools, bounded, free = codec.bools, codec.bounded, codec.free
+    n_vars, tail, room_mask = codec.n_vars, codec.has_tail, codec.room_mask
+    used_shift, used_mask = codec.used_shift, codec.used_mask
+    tf, rf = codec.turn_field, codec.rng_field
+    every = _visits_unpacker(codec)
+
+    def unpack(key):
+        x = key[0] if tail else key
+        values = [0] * n_vars
+        for i, sh in bools:
+            values[i] = bool((x >> sh) & 1)
+        for i, lo, sh, mask in bounded:
+            values[i] = ((x >> sh) & mask) + lo
+        for k, i in enumerate(free, 1):
+            values[i] = key[k]
+        turn = 0 if tf is None else ((x >> tf[1]) & tf[2]) if tf[0] == 0 else key[tf[1]]
+        rng = key[rf[1]] if rf is not None else 0
+        return x & room_mask, tuple(values), _Visits(key, codec, every), (x >> used_shift) & used_mask, turn, rng
+
+    return unpack
 
 
 class Witnesses:
@@ -59,9 +164,21 @@ class Witnesses:
         self.world = world
         self.seed = seed
         self.ex = ex = Explorer(world, seed)
-        self.successors = FastSearch(ex).moves if fast_applies(ex) else ex.successors
+        self.unpack = _unpacker(ex.codec)
+        if fast_applies(ex):
+            self.successors = FastSearch(ex).moves
+        elif ex.general:
+            self.successors = ex.successors
+        else:  # Explorer.successors, without unpacking every visit count
+            unpack = self.unpack
+            expand = ex._expand
+            self.successors = lambda key: [(m[0].g, m[2], m[1]) for m in expand(key, *unpack(key), None, None)[0]]
         self.start = ex.start_key()
         self.parent: dict = {self.start: None}
+        self.depths: dict = {self.start: 0}  # moves from the start (the witness routes are long)
+        self._routes: dict = {}  # key -> its route, for keys CHECKPOINT moves apart
+        self._played: dict | None = None
+        self._recent: dict = {}  # key -> (engine State, or None if the engine refuses)
         self.found: dict = {}  # item -> ("state", key) or ("move", parent key, g)
         self.softlocks: dict = {}  # room id -> key
         self.expanded = 0
@@ -73,11 +190,19 @@ class Witnesses:
         self._base = None
         self.weight = WEIGHT
         self.patterns: dict = {}  # item -> its guide (ItemPattern), made on first use
-        # the per-item pattern databases (else routes._Bound summed): each costs a pass over every
-        # choice, too much per item on the biggest worlds (about 0.1 s at 12,000 choices)
+        self._index = None  # what every guide of the world reads (pdb.WorldIndex), made once
         # the per-item tables simulate choices' own effects only: rules, `enter`, `next` and
         # branches (a world that is not plain) would mislead them, so such worlds use routes' bound
-        self.use_patterns = world.plain and sum(len(r.choices) for r in world.rooms.values()) <= PATTERN_MAX_CHOICES
+        self.use_patterns = world.plain
+        # on a big world a table costs 5 to 10 ms (a region of the world, pdb.ItemPattern) and
+        # routes' bound 0.3 ms a state: an item's first search there is a short one guided by the
+        # room-graph distance alone (most items are found on the way to others), its later ones
+        # by its table
+        self.big = sum(len(r.choices) for r in world.rooms.values()) > PATTERN_MAX_CHOICES
+        self.table_limit = BIG_TABLE if self.big else TABLE
+        self.table_seconds = 0.0
+        self._sought: set = set()
+        self._room_guides: dict = {}
         codec = ex.codec
         self._counts = 0
         for _, sh, mask in codec.vcap:
@@ -88,16 +213,29 @@ class Witnesses:
 
     # -- routes
     def route(self, key) -> list[str]:
+        """The choice ids from the start to `key`. The routes of the states every CHECKPOINT
+        moves deep are kept (as tuples), so the routes of thousands of items, each thousands of
+        moves long at 2,000 rooms, are copied rather than walked."""
         out = []
         by_g = self.by_g
+        parent = self.parent
+        depths = self.depths
+        saved = self._routes
         while True:
-            p = self.parent[key]
+            if key in saved:
+                head = saved[key]
+                break
+            p = parent[key]
             if p is None:
+                head = ()
+                break
+            if depths[key] % CHECKPOINT == 0:
+                head = saved[key] = tuple(self.route(p[0])) + (by_g[p[1]].choice.id,)
                 break
             key, g = p
             out.append(by_g[g].choice.id)
         out.reverse()
-        return out
+        return list(head) + out
 
     def witness(self, item) -> list[str] | None:
         w = self.found.get(item)
@@ -108,6 +246,96 @@ class Witnesses:
         if w[2] < 0:
             return []
         return self.route(w[1]) + [self.by_g[w[2]].choice.id]
+
+    # -- checking through the engine
+    def _state(self, key):
+        """The engine's State after route(key) from the start with this search's seed, or None if
+        the engine refuses a move on the way. The states of the tree every STATE_EVERY moves are
+        kept (an engine State at 2,000 rooms is 11 KB: its visit counts), and those of the routes
+        played last, so checking the witnesses (verdicts.py checks them in world order: those of
+        neighbours share most of their routes) costs a few engine steps each, not one per move."""
+        from ..core.engine import start
+        from ..core.errors import ChoiceError
+
+        memo = self._played
+        if memo is None:
+            memo = self._played = {self.start: start(self.world, self.seed).state}
+        recent = self._recent
+        path = []  # (key, the move into it), from `key` back to a state already played
+        k = key
+        while k not in recent and k not in memo:
+            parent, g = self.parent[k]
+            path.append((k, g))
+            k = parent
+        st = recent[k] if k in recent else memo[k]
+        if len(recent) > 4 * STATE_EVERY * CHECKPOINT:
+            recent.clear()
+        by_g = self.by_g
+        depths = self.depths
+        for k, g in reversed(path):
+            if st is not None:
+                try:
+                    st = step(self.world, st, by_g[g].choice.id).state
+                except ChoiceError:
+                    st = None
+            recent[k] = st
+            if depths[k] % STATE_EVERY == 0:
+                memo[k] = st
+        return st
+
+    def check(self, items) -> dict:
+        """{item: its witness route, a tuple} for those of `items` whose witness the engine confirms
+        (`shows`); the engine states kept for the check are let go after it."""
+        out = {}
+        try:
+            for it in items:
+                if it in self.found and self.shows(it):
+                    out[it] = tuple(self.witness(it))
+        finally:
+            self._played = None
+            self._recent = {}
+        return out
+
+    def shows(self, item) -> bool:
+        """Whether this search's witness for `item`, replayed through the engine with its seed,
+        shows the item: the same test as verdicts.shows (the engine from the start, one move at a
+        time), with the states along the tree played once for every witness."""
+        from ..core.engine import available_choices
+        from ..core.errors import ChoiceError
+        from .semantics import entered
+
+        w = self.found.get(item)
+        if w is None:
+            return False
+        world = self.world
+        if w[0] == "state":
+            st, came = self._state(w[1]), None
+        elif w[2] < 0:
+            st = self._state(self.start)
+            came = world.start == item[1] if world.plain else True
+        else:
+            before = self._state(w[1])
+            if before is None:
+                return False
+            c = self.by_g[w[2]].choice
+            try:
+                out = step(world, before, c.id)
+            except ChoiceError:
+                return False
+            st = out.state
+            came = world.rooms[before.room].by_id[c.id].go is not None if world.plain else entered(out)
+        if st is None:
+            return False
+        kind = item[0]
+        if kind == "ending":
+            return st.ending == item[1]
+        if st.ending is not None:
+            return False
+        if kind == "choice":
+            return item[1] in {c.key for c in available_choices(world, st)}
+        if st.room != item[1] or not came:
+            return False
+        return kind == "room" or bool(world.rooms[item[1]].text_if[item[2]].test(st))
 
     # -- marking
     def _enter(self, parent, g: int, key) -> None:
@@ -123,7 +351,7 @@ class Witnesses:
             found[item] = ("move", parent, g, key)
         texts = self.texts[room]
         if texts and any(t[0] not in found for t in texts):  # decoding costs more than the rest
-            _, values, visits, _, turn, _ = codec.decode(key)
+            _, values, visits, _, turn, _ = self.unpack(key)
             env = _Env(values, visits, turn)
             for item, test in texts:
                 if item not in found and test(env):
@@ -138,7 +366,7 @@ class Witnesses:
         parent = self.parent
         by_g = self.by_g
         if not moves:
-            rid = self.room_ids[self.ex.codec.decode(key)[0]]
+            rid = self.room_ids[self.unpack(key)[0]]
             self.softlocks.setdefault(rid, key)
         for g, nk, end in moves:
             c = by_g[g]
@@ -152,6 +380,7 @@ class Witnesses:
                 continue
             if nk not in parent:
                 parent[nk] = (key, g)
+                self.depths[nk] = self.depths[key] + 1
             if c.go >= 0:
                 self._enter(key, g, nk)
         return moves
@@ -195,7 +424,12 @@ class Witnesses:
                 targets = [(w.rooms[item[1]].index, conds, 0)]
             codec = self.ex.codec
             caps = {slot: cap for slot, cap in self.ex.vcap.items() if cap is not None and slot in codec.visit_field}
-            pdb = ItemPattern(w, targets, w.rooms[w.start].index, caps)
+            t0 = time.monotonic()
+            if self._index is None:
+                self._index = WorldIndex(w, w.rooms[w.start].index)
+            pdb = ItemPattern(w, targets, w.rooms[w.start].index, caps, limit=self.table_limit, index=self._index,
+                               min_rooms=30 if self.big else 60)
+            self.table_seconds += time.monotonic() - t0
             fields = [codec.visit_field[i[1]] if isinstance(i, tuple) else codec.value_field[i] for i in pdb.pattern]
             tf = codec.turn_field
             tail = codec.has_tail
@@ -208,17 +442,12 @@ class Witnesses:
                 return pdb(x & mask, vals, turn)
 
             p.blind = pdb.blind
+            p.table = pdb
             self.patterns[item] = p
         return p
 
     def depth(self, key) -> int:
-        n = 0
-        while True:
-            p = self.parent[key]
-            if p is None:
-                return n
-            key = p[0]
-            n += 1
+        return self.depths[key]
 
     def near(self, item) -> list:
         """States already found close to `item`, to start its search from: where its room was
@@ -258,12 +487,40 @@ class Witnesses:
                         into.setdefault(c.go, []).append(c)
         return into.get(rid, [])
 
+    def _room_guide(self, item):
+        """h(key): the room-graph distance (conditions ignored) from the key's room to the item's
+        room (for an ending, to the rooms of the choices that may end the game there); one
+        breadth-first search per room, shared by the items there."""
+        w = self.world
+        kind = item[0]
+        if kind == "ending":
+            e = w.ending(item[1])
+            rooms = tuple(sorted({w.rooms[c.room].index for r in w.rooms.values() for c in r.choices
+                                  if c.end == item[1] or (c.end is True and (e.when is not None or e is w.endings[-1]))}))
+        else:
+            rooms = (w.rooms[item[1].partition(".")[0] if kind == "choice" else item[1]].index,)
+        h = self._room_guides.get(rooms)
+        if h is None:
+            if self._index is None:
+                self._index = WorldIndex(w, w.rooms[w.start].index)
+            d = self._index.bfs(list(rooms), self._index.radj)
+            codec = self.ex.codec
+            tail, mask = codec.has_tail, codec.room_mask
+            h = self._room_guides[rooms] = lambda key: d[(key[0] if tail else key) & mask]
+        return h
+
     def seek(self, item, max_expanded: int, deadline: float | None = None, near: bool = True) -> bool:
         """Weighted best-first search toward `item` from the start, and from the states found near
         it (`near`); True once it is witnessed."""
         found = self.found
         if item in found:
             return True
+        if self.big and item not in self._sought:  # a first look: most items are found on the way
+            self._sought.add(item)
+            if self._seek(item, self._room_guide(item), min(max_expanded, FIRST_LOOK), deadline, near, rank=False):
+                return True
+            if item[0] != "room":  # a room is where the searches for what lies beyond start: on now
+                return False
         if self.use_patterns:
             p = self.pattern(item)
             if not p.blind:
@@ -276,6 +533,7 @@ class Witnesses:
         # the bound reads the room, the values and the once-only choices taken, not the visit
         # counts, the turn or the dice: states that differ only in those share it
         keep = ~self._counts
+        unpack = self.unpack
         n_free = 1 + len(codec.free)
         tail = codec.has_tail
         weight = self.weight
@@ -289,7 +547,7 @@ class Witnesses:
                 mk = key & keep if not tail else (key[0] & keep,) + key[1:n_free]
             v = memo.get(mk)
             if v is None:
-                room, values, _, used, turn, _ = codec.decode(key)
+                room, values, _, used, turn, _ = unpack(key)
                 v = memo[mk] = bound(room, values, used, turn if with_turn else None)
             return v
 
