@@ -26,7 +26,7 @@ from itertools import product
 from ..core.model import World
 from ..core.steps import Branch, conditions_in, effects_in
 from .absmove import back_targets
-from .pdb import U, _ev, _reads
+from .pdb import U, _ev, _reads, mixed_radix
 
 __all__ = ["general_tables", "MovePattern"]
 
@@ -184,13 +184,8 @@ class MovePattern:
         self.pattern = pattern
         self.doms = [dom(i) for i in pattern]
         self.lo = [d[0] for d in self.doms]
-        radix = []
-        m = n_rooms
-        for d in self.doms:
-            radix.append(m)
-            m *= len(d)
-        self.radix = radix
-        self.size = m
+        self.radix, self.size = mixed_radix(n_rooms, self.doms)
+        m = self.size
         self._mover = _AbstractMove(world, ending, pattern, self.doms)
         rev: list = [[] for _ in range(m)]
         dist = [INF] * m

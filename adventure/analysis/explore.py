@@ -71,7 +71,7 @@ from ..core.expr import INT_MAX, INT_MIN, Node, compile_node
 from ..core.model import State, World
 from ..core.steps import Branch
 from ..core.rng import roll, seed_state
-from .semantics import DAY, GeneralMoves, OverBudget, steps_roll, world_rolls
+from .semantics import DAY, GeneralMoves, OverBudget, dice_picks, steps_roll, world_rolls
 from .states import Abstraction, Codec, expression_nodes
 
 __all__ = [
@@ -434,13 +434,8 @@ class Explorer:
                     seen.add(vals)
                     out.append((vals, 0))
                 continue
-            lo, hi = env.ranges[0]
-            if hi - lo + 1 > MAX_DICE:
-                sampled = True
-                step = (hi - lo) // (MAX_DICE - 1)
-                picks = sorted({lo + k * step for k in range(MAX_DICE - 1)} | {hi})
-            else:
-                picks = range(lo, hi + 1)
+            picks, wide = dice_picks(*env.ranges[0])
+            sampled = sampled or wide
             for x in reversed(picks):
                 stack.append(prefix + (x,))
         return out, sampled

@@ -88,6 +88,17 @@ def _reads(n: Node | None, out: set, visits: bool = False) -> set:
     return out
 
 
+def mixed_radix(n_rooms: int, doms) -> tuple[list, int]:
+    """(the place value of each pattern variable, the table's size) of an index that is the room
+    plus each variable's position in its domain, the room varying fastest."""
+    radix = []
+    m = n_rooms
+    for d in doms:
+        radix.append(m)
+        m *= len(d)
+    return radix, m
+
+
 class PatternBound:
     """bound(room, values) -> a lower bound on the moves to `ending` (INF: not reachable)."""
 
@@ -129,13 +140,7 @@ class PatternBound:
         self.pattern = pattern
         self.doms = [dom(i) for i in pattern]
         self.lo = [d[0] for d in self.doms]
-        radix = []
-        m = n_rooms
-        for d in self.doms:
-            radix.append(m)
-            m *= len(d)
-        self.radix = radix
-        self.size = m
+        self.radix, self.size = radix, m = mixed_radix(n_rooms, self.doms)
         room_ix = {rid: world.rooms[rid].index for rid in world.room_order}
         pset = set(pattern)
 

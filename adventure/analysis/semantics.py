@@ -62,6 +62,15 @@ class Dice:
         return hi if self.high else lo
 
 
+def dice_picks(lo: int, hi: int) -> tuple:
+    """(the outcomes of random(lo, hi) a search enumerates, whether that is a sample): every one,
+    or MAX_DICE evenly spread, both ends included, for a wider range."""
+    if hi - lo + 1 > MAX_DICE:
+        step = (hi - lo) // (MAX_DICE - 1)
+        return sorted({lo + k * step for k in range(MAX_DICE - 1)} | {hi}), True
+    return range(lo, hi + 1), False
+
+
 class DiceState(State):
     """A State whose `rng` is a Dice: its rolls are forced (the engine's `_move` makes the new
     State of this class too, carrying the same Dice)."""
@@ -219,13 +228,8 @@ class GeneralMoves:
                     seen.add(k)
                     out.append(o)
                 continue
-            lo, hi = d.ranges[0]
-            if hi - lo + 1 > MAX_DICE:
-                sampled = True
-                step_ = (hi - lo) // (MAX_DICE - 1)
-                picks = sorted({lo + k * step_ for k in range(MAX_DICE - 1)} | {hi})
-            else:
-                picks = range(lo, hi + 1)
+            picks, wide = dice_picks(*d.ranges[0])
+            sampled = sampled or wide
             for x in reversed(picks):
                 stack.append(prefix + (x,))
         return out, sampled
