@@ -516,3 +516,17 @@ def test_tidy_in_two_passes_is_the_one_pattern(text):
 
     want = _SPACES.sub(lambda m: " " if m.end() < len(text) and text[m.end()] not in "\n" else "", text)
     assert _tidy(text) == want
+
+
+@pytest.mark.parametrize("text", ["{{{    \uffff\n\u2028\n\U0001f600{n}", "{x\ny: a}", "{" + "a" * 5000 + ": x}",
+                                  "{\x1b[2J|b}"])
+def test_a_text_mistake_is_reported_on_one_short_safe_line(tmp_path, text):
+    """Found by the slow world fuzzer: the message quoted the author's text, line breaks and all."""
+    import json as _json
+
+    with pytest.raises(WorldError) as e:
+        world(tmp_path, HEAD + '[state]\nn = 0\n[[ending]]\nid = "e"\ntitle = "E"\ntext = ' + _json.dumps(text) + "\n",
+              '[a]\ntitle = "A"\ntext = "a"\n[[a.choice]]\nid = "x"\nsay = "x"\nend = true\n')
+    for p in e.value.problems:
+        assert p.message.isprintable() and len(p.message) < 400, p.message
+        assert "\n" not in str(p) and "\x1b" not in str(p)

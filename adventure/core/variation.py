@@ -89,6 +89,15 @@ class Alternatives(Record):
         return "" if i is None else self.alts[i].render(values, env, count)
 
 
+def _one_line(msg: str) -> str:
+    """A message quoting the author's text, safe on one line: what is not printable escaped
+    (text.escape_line's rule; this module may not import text), long quotes cut."""
+    if msg.isprintable():
+        return msg
+    return "".join(c if c.isprintable() else f"\\x{ord(c):02x}" if ord(c) < 256 else f"\\u{ord(c):04x}"
+                   for c in msg)
+
+
 class _Parser:
     def __init__(self, src: str, scope: Scope, make):
         self.src = src
@@ -98,7 +107,7 @@ class _Parser:
 
     def fail(self, msg: str, pos: int) -> None:
         src = self.src
-        raise ExprError(msg, src[max(0, pos - 20):pos + 20], min(20, pos))
+        raise ExprError(_one_line(msg), src[max(0, pos - 20):pos + 20], min(20, pos))
 
     def parts(self, i: int, inner: bool) -> tuple[list, int]:
         """Parts from i up to the end (or, inside braces, up to a top-level '|' or '}')."""
@@ -141,6 +150,8 @@ class _Parser:
         while j < len(src) and src[j] not in ":|{}":
             j += 1
         head = src[start + 1:j]
+        if len(head) > 40:  # quoted in messages: enough to find it
+            head = head[:40] + "..."
         stop = src[j] if j < len(src) else ""
         word = head.strip()
         if stop == "}" or stop == "":
