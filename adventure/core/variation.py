@@ -98,6 +98,11 @@ def _one_line(msg: str) -> str:
                    for c in msg)
 
 
+def _cut(quote: str) -> str:
+    """The author's text as a message quotes it: enough to find it."""
+    return quote if len(quote) <= 40 else quote[:40] + "..."
+
+
 class _Parser:
     def __init__(self, src: str, scope: Scope, make):
         self.src = src
@@ -150,8 +155,6 @@ class _Parser:
         while j < len(src) and src[j] not in ":|{}":
             j += 1
         head = src[start + 1:j]
-        if len(head) > 40:  # quoted in messages: enough to find it
-            head = head[:40] + "..."
         stop = src[j] if j < len(src) else ""
         word = head.strip()
         if stop == "}" or stop == "":
@@ -159,7 +162,7 @@ class _Parser:
                 self.fail("a '{' is never closed (write {{ for a literal brace)", start)
             return self.slot(word, start), j + 1
         if stop == "{":
-            self.fail(f"unexpected '{{' inside {{{head}...}} (write {{{{ for a literal brace)", j)
+            self.fail(f"unexpected '{{' inside {{{_cut(head)}...}} (write {{{{ for a literal brace)", j)
         if stop == "|":
             if start and src[start - 1] == "@":
                 self.fail("ChoiceScript's @{x a|b} is written {if x: a|b} here", start)
@@ -171,7 +174,7 @@ class _Parser:
             return self.alternatives(word, start, j + 1)
         if word.startswith("if ") or word.startswith("if\t"):
             return self.if_text(word[3:].strip(), start, j + 1)
-        self.fail(f"{{{word}: ...}} is not a kind of text; write {{if {word}: A|B}} for a condition, or one of "
+        self.fail(f"{{{_cut(word)}: ...}} is not a kind of text; write {{if {_cut(word)}: A|B}} for a condition, or one of "
                   + ", ".join(f"{{{k}: A|B}}" for k in KINDS), start)
         raise AssertionError
 
@@ -191,12 +194,12 @@ class _Parser:
         from .suggest import did_you_mean
 
         if word[:1] in _INK or word.startswith("@") or word.startswith("$"):
-            self.fail(f"{{{word}}} is syntax from another format; write a declared name, e.g. {{gold}}, "
+            self.fail(f"{{{_cut(word)}}} is syntax from another format; write a declared name, e.g. {{gold}}, "
                       "or {if cond: A|B}", start)
         names = list(scope.vars) + ["turn"]
         s = did_you_mean(word, names)
         hint = f" (did you mean {{{s}}}?)" if s else " (write {{ and }} for literal braces)"
-        self.fail(f"text names {{{word}}}, which is not declared in [state]{hint}", start)
+        self.fail(f"text names {{{_cut(word)}}}, which is not declared in [state]{hint}", start)
 
     def alts(self, i: int) -> tuple[list, int]:
         """The alternatives from i to the closing '}'; returns (Templates, index after it)."""
