@@ -38,7 +38,7 @@ def test_tutorial_routes_match_breadth_first(tutorial, tutorial_2025, which):
         assert play_moves(world, r.route, 0).state.ending == e.id
 
 
-@quick_and_full(12, 80)
+@quick_and_full(6, 80)
 def test_a_star_agrees_with_breadth_first_on_random_worlds(examples):
     @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow])
     @given(worlds(), st.integers(0, 50))
