@@ -26,7 +26,7 @@ from itertools import product
 from ..core.model import World
 from ..core.steps import Branch, conditions_in, effects_in
 from .absmove import back_targets
-from .pdb import U, _ev, _reads, mixed_radix
+from .pdb import U, _ev, _reads, assigned, mixed_radix, var_domain
 
 __all__ = ["general_tables", "MovePattern"]
 
@@ -144,12 +144,7 @@ class MovePattern:
         n_rooms = len(world.room_order)
 
         def dom(i):
-            v = vars_[i]
-            if v.type == "bool":
-                return (False, True)
-            if v.lo is None or v.hi is None or v.hi - v.lo > max_range:
-                return None
-            return tuple(range(v.lo, v.hi + 1))
+            return var_domain(vars_[i], max_range)
 
         guards = []  # (guard conditions, variables written) of every holder of steps
         for r in world.rooms.values():
@@ -274,13 +269,7 @@ class _AbstractMove:
                 val = _ev(s.value, env)
                 if val is not U and s.op != "=":
                     val = env[i] + val if s.op == "+=" else env[i] - val
-                if val is U:
-                    cands = self.dom[i]
-                elif var.type == "bool":
-                    cands = (bool(val),)
-                else:
-                    cands = (min(max(val, var.lo), var.hi),)
-                for v in cands:
+                for v in assigned(var, val, self.dom[i]):
                     o = dict(env)
                     o[i] = v
                     out.append(o)

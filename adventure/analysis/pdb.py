@@ -88,6 +88,26 @@ def _reads(n: Node | None, out: set, visits: bool = False) -> set:
     return out
 
 
+def var_domain(v, max_range: int):
+    """The values a pattern table enumerates for a declared variable: a flag's two, a bounded
+    counter's (or enum's) range when at most max_range wide; None when the table cannot hold it."""
+    if v.type == "bool":
+        return (False, True)
+    if v.lo is None or v.hi is None or v.hi - v.lo > max_range:
+        return None
+    return tuple(range(v.lo, v.hi + 1))
+
+
+def assigned(var, val, dom) -> tuple:
+    """The values a variable of a pattern can take when an effect gives it `val`: every one of
+    its domain when unknown (U), else the value as the engine stores it (clamped)."""
+    if val is U:
+        return dom
+    if var.type == "bool":
+        return (bool(val),)
+    return (min(max(val, var.lo), var.hi),)
+
+
 def mixed_radix(n_rooms: int, doms) -> tuple[list, int]:
     """(the place value of each pattern variable, the table's size) of an index that is the room
     plus each variable's position in its domain, the room varying fastest."""
@@ -109,12 +129,7 @@ class PatternBound:
         n_rooms = len(world.room_order)
 
         def dom(i):
-            v = vars_[i]
-            if v.type == "bool":
-                return (False, True)
-            if v.lo is None or v.hi is None or v.hi - v.lo > max_range:
-                return None
-            return tuple(range(v.lo, v.hi + 1))
+            return var_domain(vars_[i], max_range)
 
         choices = [c for r in world.rooms.values() for c in r.choices]
         # the pattern: the ending's variables, then those that guard the choices writing them
@@ -174,14 +189,7 @@ class PatternBound:
                             cur = o[i]
                             if val is not U and ef.op != "=":
                                 val = cur + val if ef.op == "+=" else cur - val
-                            var = vars_[i]
-                            if val is U:
-                                cands = self.doms[pattern.index(i)]
-                            elif var.type == "bool":
-                                cands = (bool(val),)
-                            else:
-                                cands = (min(max(val, var.lo), var.hi),)
-                            for v in cands:
+                            for v in assigned(vars_[i], val, self.doms[pattern.index(i)]):
                                 o2 = dict(o)
                                 o2[i] = v
                                 nouts.append(o2)
@@ -328,12 +336,7 @@ class ItemPattern:
             if isinstance(i, tuple):
                 cap = visit_caps.get(i[1])
                 return None if cap is None else tuple(range(cap + 1))
-            v = vars_[i]
-            if v.type == "bool":
-                return (False, True)
-            if v.lo is None or v.hi is None or v.hi - v.lo > max_range:
-                return None
-            return tuple(range(v.lo, v.hi + 1))
+            return var_domain(vars_[i], max_range)
 
         own: set = set()
         for t in targets:
@@ -546,14 +549,7 @@ def _outs(c, env: dict, pattern: list, doms: list, vars_, slot=None) -> list:
             val = _ev(ef.value, o)
             if val is not U and ef.op != "=":
                 val = o[i] + val if ef.op == "+=" else o[i] - val
-            var = vars_[i]
-            if val is U:
-                cands = doms[pattern.index(i)]
-            elif var.type == "bool":
-                cands = (bool(val),)
-            else:
-                cands = (min(max(val, var.lo), var.hi),)
-            for v in cands:
+            for v in assigned(vars_[i], val, doms[pattern.index(i)]):
                 o2 = dict(o)
                 o2[i] = v
                 nouts.append(o2)
